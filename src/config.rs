@@ -1,0 +1,157 @@
+//! `idxlint.toml`: found by walking up from the checked path.
+//!
+//! ```toml
+//! dialect = "postgres"            # postgres | mysql | sqlite
+//! migrations = ["db/schema/**"]   # globs added to the default migration paths
+//! include = []                    # when non-empty, only these globs are read
+//! exclude = ["legacy/**"]         # never read
+//! fail-on = "warning"             # lowest severity that makes the exit code 1
+//!
+//! [rules]                         # per-rule severity, or "off"
+//! redundant-index = "error"
+//! missing-index = "off"
+//!
+//! [tables]
+//! small = ["countries", "settings"]   # lookup tables where a scan is fine
+//! ```
+
+use crate::diagnostic::Severity;
+use crate::parse::Dialect;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "idxlint.toml";
+
+/// Default globs of files whose DDL builds the schema.
+pub const DEFAULT_MIGRATIONS: &[&str] = &[
+    "**/migrations/**",
+    "**/migrate/**",
+    "**/db/migrate/**",
+    "**/alembic/versions/**",
+    "**/schema.sql",
+    "**/structure.sql",
+    "**/*.sql",
+];
+
+/// Files that undo migrations: never schema.
+pub const DEFAULT_DOWN: &[&str] = &["**/*.down.sql", "**/down.sql"];
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub dialect: Option<Dialect>,
+    #[serde(default)]
+    pub migrations: Vec<String>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub fail_on: Option<String>,
+    /// Rule name -> "error" | "warning" | "info" | "off".
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    #[serde(default)]
+    pub tables: TableHints,
+    /// Largest file read, in bytes (default 2 MiB).
+    pub max_file_size: Option<u64>,
+    /// Where the config was loaded from, if anywhere.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableHints {
+    #[serde(default)]
+    pub small: Vec<String>,
+}
+
+/// A rule's configured state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    On(Severity),
+}
+
+impl Config {
+    /// Load the nearest `idxlint.toml` at or above `start`; the default config when none.
+    pub fn discover(start: &Path) -> Result<Config, String> {
+        let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+        let mut dir = if start.is_file() {
+            start.parent().map(Path::to_path_buf)
+        } else {
+            Some(start)
+        };
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+        Ok(Config::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| format!("invalid {}: {e}", path.display()))?;
+        config.path = Some(path.to_path_buf());
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (rule, value) in &self.rules {
+            if crate::rules::find(rule).is_none() {
+                return Err(format!("unknown rule `{rule}` in [rules]"));
+            }
+            if value != "off" && Severity::parse(value).is_none() {
+                return Err(format!(
+                    "rule `{rule}`: expected \"error\", \"warning\", \"info\" or \"off\", found {value:?}"
+                ));
+            }
+        }
+        if let Some(f) = &self.fail_on {
+            if Severity::parse(f).is_none() {
+                return Err(format!(
+                    "fail-on: expected \"error\", \"warning\" or \"info\", found {f:?}"
+                ));
+            }
+        }
+        for g in self
+            .migrations
+            .iter()
+            .chain(&self.include)
+            .chain(&self.exclude)
+        {
+            globset::Glob::new(g).map_err(|e| format!("invalid glob {g:?}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The severity a rule runs at, or `Off`.
+    pub fn rule_setting(&self, rule: &str, default: Severity) -> RuleSetting {
+        match self.rules.get(rule).map(String::as_str) {
+            Some("off") => RuleSetting::Off,
+            Some(s) => RuleSetting::On(Severity::parse(s).unwrap_or(default)),
+            None => RuleSetting::On(default),
+        }
+    }
+
+    pub fn fail_on(&self) -> Severity {
+        self.fail_on
+            .as_deref()
+            .and_then(Severity::parse)
+            .unwrap_or(Severity::Warning)
+    }
+
+    pub fn is_small_table(&self, table: &str) -> bool {
+        self.tables
+            .small
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(table))
+    }
+}

@@ -1,0 +1,192 @@
+//! The `idxlint` command: arguments -> [`idxlint::analyze`] -> a renderer -> exit code.
+//! Exit codes: 0 clean, 1 findings at or above the failing severity, 2 the tool failed.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use idxlint::config::Config;
+use idxlint::parse::Dialect;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "idxlint", version, about = "Static index analyzer for SQL")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DialectArg {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Dialect {
+        match d {
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Mysql => Dialect::Mysql,
+            DialectArg::Sqlite => Dialect::Sqlite,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a repository for index problems.
+    Check {
+        /// Files or folders to check (default: the current folder).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        /// Use this config file instead of the nearest idxlint.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Also report statements that do not parse in application strings.
+        #[arg(long)]
+        app_parse_errors: bool,
+        /// Show skipped files and queries without a verdict.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// List the rules.
+    Rules,
+    /// Print a rule's documentation.
+    Explain { rule: String },
+    /// Print the schema as idxlint understood it.
+    Schema {
+        path: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("idxlint: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_config(start: &std::path::Path, explicit: Option<&PathBuf>) -> Result<Config, String> {
+    match explicit {
+        Some(p) => Config::load(p),
+        None => Config::discover(start),
+    }
+}
+
+/// The root that relative paths are reported against: the config file's folder, else the
+/// single checked folder, else the current folder.
+fn root_for(paths: &[PathBuf], config: &Config) -> PathBuf {
+    if let Some(dir) = config.path.as_ref().and_then(|p| p.parent()) {
+        return dir.to_path_buf();
+    }
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Command::Rules => {
+            for r in idxlint::rules::RULES {
+                writeln!(
+                    out,
+                    "{:<28} {:<8} {}",
+                    r.name,
+                    r.default_severity.as_str(),
+                    r.summary
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => {
+            let r = idxlint::rules::find(&rule)
+                .ok_or_else(|| format!("unknown rule `{rule}` (see `idxlint rules`)"))?;
+            write!(out, "{}", idxlint::rules::render_doc(r)).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema {
+            path,
+            dialect,
+            config,
+        } => {
+            let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
+            check_paths(&paths)?;
+            let config = load_config(&paths[0], config.as_ref())?;
+            let root = root_for(&paths, &config);
+            let options = idxlint::Options {
+                dialect: dialect.map(Into::into),
+                ..Default::default()
+            };
+            let analysis = idxlint::analyze(&root, &paths, &config, &options);
+            idxlint::report::schema::render(&analysis, &mut out).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            paths,
+            format,
+            dialect,
+            config,
+            app_parse_errors,
+            verbose,
+        } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths
+            };
+            check_paths(&paths)?;
+            let config = load_config(&paths[0], config.as_ref())?;
+            let root = root_for(&paths, &config);
+            let options = idxlint::Options {
+                dialect: dialect.map(Into::into),
+                app_parse_errors,
+            };
+            let analysis = idxlint::analyze(&root, &paths, &config, &options);
+            match format {
+                Format::Json => idxlint::report::json::render(&analysis, &mut out),
+                Format::Human => idxlint::report::human::render(&analysis, verbose, &mut out),
+            }
+            .map_err(|e| e.to_string())?;
+            let fail_on = config.fail_on();
+            let failed = analysis.diagnostics.iter().any(|d| d.severity >= fail_on);
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn check_paths(paths: &[PathBuf]) -> Result<(), String> {
+    for p in paths {
+        if !p.exists() {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+        if p.is_dir() && std::fs::read_dir(p).is_err() {
+            return Err(format!("{}: cannot read folder", p.display()));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Whether an index serves an access pattern: the one place that decides it.

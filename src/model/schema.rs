@@ -1,0 +1,158 @@
+//! The schema as the migrations leave it.
+//!
+//! Built by folding DDL statements in migration order (see [`crate::parse::ddl`]): each
+//! object remembers where it was declared. Names are stored lower-cased unless they were
+//! quoted in the DDL; a schema qualifier (`public.users`) is dropped, since queries rarely
+//! carry it.
+
+use crate::source::Location;
+use std::collections::BTreeMap;
+
+/// All tables, by name.
+#[derive(Debug, Default, Clone)]
+pub struct Schema {
+    pub tables: BTreeMap<String, Table>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+    /// Every index of the table, including the implicit ones of primary keys and unique
+    /// constraints, in declaration order.
+    pub indexes: Vec<Index>,
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Where the `CREATE TABLE` is.
+    pub declared: Location,
+    /// The migrations insert rows into this table themselves (a lookup table).
+    pub seeded: bool,
+    /// MySQL InnoDB / SQLite `WITHOUT ROWID`: the table is clustered on its primary key.
+    pub clustered: bool,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+    pub fn primary_key(&self) -> Option<&Index> {
+        self.indexes
+            .iter()
+            .find(|i| i.kind == IndexKind::PrimaryKey)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    /// The type as written, lower-cased (`bigint`, `varchar(255)`, `boolean`).
+    pub data_type: String,
+    pub nullable: bool,
+    pub declared: Location,
+}
+
+impl Column {
+    pub fn is_boolean(&self) -> bool {
+        matches!(self.data_type.as_str(), "bool" | "boolean" | "tinyint(1)")
+    }
+}
+
+/// Where an index comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexKind {
+    PrimaryKey,
+    /// A `UNIQUE` constraint (column or table level).
+    UniqueConstraint,
+    /// `CREATE INDEX` / MySQL `KEY` / `ALTER TABLE ... ADD INDEX`.
+    Index,
+}
+
+/// One key part of an index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IndexKey {
+    pub expr: KeyExpr,
+    pub desc: bool,
+    /// `NULLS FIRST` (true) / `NULLS LAST` (false), `None` when not written (the default
+    /// is NULLS LAST for ASC and NULLS FIRST for DESC).
+    pub nulls_first: Option<bool>,
+    /// Operator class, lower-cased (`text_pattern_ops`, `gin_trgm_ops`).
+    pub opclass: Option<String>,
+    pub collation: Option<String>,
+    /// MySQL prefix length: `col(10)`.
+    pub prefix_len: Option<u32>,
+}
+
+impl IndexKey {
+    pub fn column(name: &str) -> Self {
+        IndexKey {
+            expr: KeyExpr::Column(name.to_string()),
+            desc: false,
+            nulls_first: None,
+            opclass: None,
+            collation: None,
+            prefix_len: None,
+        }
+    }
+    /// Whether NULLs sort first, with the default made explicit.
+    pub fn effective_nulls_first(&self) -> bool {
+        self.nulls_first.unwrap_or(self.desc)
+    }
+}
+
+/// A key part: a plain column or an expression (normalized text, see [`crate::model::expr`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyExpr {
+    Column(String),
+    Expr(String),
+}
+
+impl KeyExpr {
+    pub fn as_column(&self) -> Option<&str> {
+        match self {
+            KeyExpr::Column(c) => Some(c),
+            KeyExpr::Expr(_) => None,
+        }
+    }
+    pub fn display(&self) -> String {
+        match self {
+            KeyExpr::Column(c) => c.clone(),
+            KeyExpr::Expr(e) => format!("({e})"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Index {
+    /// The declared name, or the name PostgreSQL would generate (`users_pkey`,
+    /// `users_email_key`, `users_email_idx`).
+    pub name: String,
+    pub table: String,
+    pub kind: IndexKind,
+    pub unique: bool,
+    /// Access method, lower-cased: `btree`, `hash`, `gin`, `gist`, `brin`, `spgist`,
+    /// `fulltext` (MySQL).
+    pub method: String,
+    pub keys: Vec<IndexKey>,
+    /// `INCLUDE` columns (not key columns).
+    pub include: Vec<String>,
+    /// Partial index predicate, normalized SQL text of the `WHERE` expression.
+    pub predicate: Option<String>,
+    pub declared: Location,
+}
+
+impl Index {
+    pub fn key_columns(&self) -> Vec<String> {
+        self.keys.iter().map(|k| k.expr.display()).collect()
+    }
+    pub fn is_btree(&self) -> bool {
+        self.method == "btree"
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ForeignKey {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub ref_columns: Vec<String>,
+    pub declared: Location,
+}

@@ -1,0 +1,219 @@
+//! Stage 3: parse each statement of each fragment with `sqlparser`.
+//!
+//! Input: a [`Fragment`] and its statement ranges. Output: one [`Statement`] per range,
+//! holding the AST (or the parse error) and the statement's location in the host file.
+//! Statements that sqlparser rejects but that shape the schema get a targeted repair
+//! ([`fallback`]) and a second try, so a table or index is not lost to a grammar gap.
+
+pub mod fallback;
+
+use crate::extract::{Fragment, FragmentKind};
+use crate::source::{FileId, LineIndex, Location};
+use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
+
+/// The SQL dialect the project targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    #[default]
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+impl Dialect {
+    pub fn parse(s: &str) -> Option<Dialect> {
+        match s.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
+            "mysql" | "mariadb" => Some(Dialect::Mysql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+    fn sqlparser(self) -> Box<dyn SqlDialect> {
+        match self {
+            Dialect::Postgres => Box::new(PostgreSqlDialect {}),
+            Dialect::Mysql => Box::new(MySqlDialect {}),
+            Dialect::Sqlite => Box::new(SQLiteDialect {}),
+        }
+    }
+}
+
+/// Why a statement did not parse.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub message: String,
+    /// Where sqlparser stopped, in the host file.
+    pub location: Location,
+}
+
+/// One statement of a fragment.
+#[derive(Debug)]
+pub struct Statement {
+    /// The statement's text in the host file.
+    pub location: Location,
+    /// The statement's SQL text (as given to the parser).
+    pub text: String,
+    pub fragment_kind: FragmentKind,
+    pub ast: Option<sqlparser::ast::Statement>,
+    pub error: Option<ParseError>,
+    /// The AST comes from a repaired text (see [`fallback`]).
+    pub repaired: bool,
+}
+
+impl Statement {
+    /// The statement's leading keywords, upper-cased (`CREATE INDEX`, `SELECT`), for
+    /// statistics and for deciding what a statement that did not parse was.
+    pub fn kind(&self) -> String {
+        statement_kind(&self.text)
+    }
+}
+
+/// Parse every statement of `frag` in `file`.
+pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<Statement> {
+    let d = dialect.sqlparser();
+    frag.statements()
+        .into_iter()
+        .map(|range| {
+            let text = frag.text[range.clone()].to_string();
+            let location = Location {
+                file,
+                range: frag.map.range_to_host(range.clone()),
+            };
+            let mut stmt = Statement {
+                location,
+                text,
+                fragment_kind: frag.kind,
+                ast: None,
+                error: None,
+                repaired: false,
+            };
+            match parse_one(d.as_ref(), &stmt.text) {
+                Ok(ast) => stmt.ast = Some(ast),
+                Err(message) => {
+                    if let Some(ast) = fallback::repair(dialect, &stmt.text)
+                        .and_then(|fixed| parse_one(d.as_ref(), &fixed).ok())
+                    {
+                        stmt.ast = Some(ast);
+                        stmt.repaired = true;
+                    } else {
+                        let at = error_offset(&stmt.text, &message)
+                            .map(|o| frag.map.to_host(range.start + o))
+                            .unwrap_or(stmt.location.range.start);
+                        stmt.error = Some(ParseError {
+                            message: clean_message(&message),
+                            location: Location {
+                                file,
+                                range: at..at,
+                            },
+                        });
+                    }
+                }
+            }
+            stmt
+        })
+        .collect()
+}
+
+fn parse_one(d: &dyn SqlDialect, sql: &str) -> Result<sqlparser::ast::Statement, String> {
+    let mut stmts = Parser::new(d)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+        .map_err(|e| e.to_string())?;
+    match stmts.len() {
+        1 => Ok(stmts.remove(0)),
+        0 => Err("empty statement".to_string()),
+        n => Err(format!("expected one statement, found {n}")),
+    }
+}
+
+/// Byte offset in `sql` of the "at Line: L, Column: C" in a sqlparser error message.
+fn error_offset(sql: &str, message: &str) -> Option<usize> {
+    let at = message.rfind(" at Line: ")?;
+    let rest = &message[at + " at Line: ".len()..];
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let line: usize = line.trim().parse().ok()?;
+    let col: usize = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()?;
+    let idx = LineIndex::new(sql);
+    Some(idx.offset_of(sql, line, col))
+}
+
+/// The message without sqlparser's prefix and position suffix.
+fn clean_message(message: &str) -> String {
+    let m = message
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(message);
+    match m.rfind(" at Line: ") {
+        Some(i) => m[..i].to_string(),
+        None => m.to_string(),
+    }
+}
+
+/// Leading keywords of a statement, upper-cased, skipping comments.
+pub fn statement_kind(sql: &str) -> String {
+    let mut words = Vec::new();
+    let mut rest = sql;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map(|x| x.1).unwrap_or("");
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map(|x| x.1).unwrap_or("");
+        } else {
+            break;
+        }
+    }
+    for w in rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+        if w.is_empty() {
+            continue;
+        }
+        let up = w.to_ascii_uppercase();
+        let keep = matches!(
+            up.as_str(),
+            "CREATE" | "ALTER" | "DROP" | "UNIQUE" | "OR" | "REPLACE" | "MATERIALIZED"
+        );
+        words.push(up);
+        if !keep || words.len() >= 3 {
+            break;
+        }
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(
+            statement_kind("-- x\ncreate unique index i on t(a)"),
+            "CREATE UNIQUE INDEX"
+        );
+        assert_eq!(statement_kind("select 1"), "SELECT");
+        assert_eq!(statement_kind("ALTER TABLE t"), "ALTER TABLE");
+    }
+
+    #[test]
+    fn parse_error_points_into_host() {
+        let frag = Fragment::sql_file("SELECT 1;\nSELEC oops;");
+        let stmts = parse_fragment(Dialect::Postgres, FileId(0), &frag);
+        assert_eq!(stmts.len(), 2);
+        assert!(stmts[0].ast.is_some());
+        let err = stmts[1].error.as_ref().expect("second statement fails");
+        assert_eq!(err.location.range.start, 10);
+    }
+}

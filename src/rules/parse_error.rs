@@ -1,0 +1,60 @@
+//! `parse-error`: a statement the SQL parser could not read.
+
+use super::Rule;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::parse::Statement;
+
+pub static RULE: Rule = Rule {
+    name: "parse-error",
+    summary: "A SQL statement could not be parsed, so idxlint cannot check it",
+    default_severity: Severity::Warning,
+    doc: r#"## What it does
+Reports a SQL statement that the parser for the configured dialect rejects.
+
+## Why is this bad?
+idxlint cannot see tables, indexes or access patterns in a statement it cannot read: an index
+declared in it is missing from the schema, and a query in it is not checked. In `.sql` files
+it is reported by default; in strings of application code only with `--app-parse-errors`,
+since such strings are often templates or fragments.
+
+## Example
+```sql
+CREATE TABEL users (id bigint);
+```
+
+## Use instead
+```sql
+CREATE TABLE users (id bigint);
+```
+
+## Known limitations
+The parser (sqlparser) rejects a few valid statements. idxlint repairs the DDL that shapes
+the schema (see ARCHITECTURE.md); other statements that do not parse are reported here.
+
+## Options
+Set `--dialect` or `dialect` in `idxlint.toml` to the project's database.
+
+## References
+- <https://github.com/apache/datafusion-sqlparser-rs>
+"#,
+    check: None,
+};
+
+/// The diagnostic for a statement that did not parse, if it did not.
+pub fn diagnostic(stmt: &Statement) -> Option<Diagnostic> {
+    let err = stmt.error.as_ref()?;
+    let mut d = Diagnostic::new(
+        RULE.name,
+        RULE.default_severity,
+        format!("cannot parse {} statement: {}", stmt.kind(), err.message),
+        err.location.clone(),
+    );
+    d.related.push(crate::diagnostic::Related {
+        message: "statement starts here".into(),
+        location: crate::source::Location {
+            file: stmt.location.file,
+            range: stmt.location.range.start..stmt.location.range.start,
+        },
+    });
+    Some(d)
+}
