@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "idxlint.toml";
 
-/// Default globs of files whose DDL builds the schema.
+/// Default globs of migration files: their DDL builds the schema and their other statements
+/// (data changes) are not analyzed as queries. Every other `.sql` file declares schema too,
+/// but its queries are checked (`queries/*.sql` for sqlc, say).
 pub const DEFAULT_MIGRATIONS: &[&str] = &[
     "**/migrations/**",
     "**/migrate/**",
@@ -31,7 +33,6 @@ pub const DEFAULT_MIGRATIONS: &[&str] = &[
     "**/alembic/versions/**",
     "**/schema.sql",
     "**/structure.sql",
-    "**/*.sql",
 ];
 
 /// Files that undo migrations: never schema.

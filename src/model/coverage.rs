@@ -1,1 +1,958 @@
 //! Whether an index serves an access pattern: the one place that decides it.
+//!
+//! The model is a B-tree's, as PostgreSQL's planner (and SQLite's and MySQL's, for what this
+//! module covers) uses it:
+//!
+//! - equality conditions (`=`, `IN`, `IS NULL`) on the leading key columns form the index
+//!   condition's prefix, in any order among themselves;
+//! - after that prefix, at most one range condition (`<`, `>`, `BETWEEN`, `LIKE 'p%'`) can be
+//!   used; later key columns only filter inside the index;
+//! - an `ORDER BY` is delivered by the index when its keys follow the index keys after the
+//!   equality-constrained ones, all in the declared directions or all reversed (a backward
+//!   scan), with matching `NULLS FIRST/LAST` (PostgreSQL);
+//! - a partial index is usable only when the query's conditions imply its predicate;
+//! - an expression index matches only the same (normalized) expression;
+//! - `LIKE 'p%'` is a range on a PostgreSQL B-tree only with a `*_pattern_ops` operator class
+//!   or the `C` collation (PostgreSQL manual, 11.10 "Operator Classes and Operator Families");
+//! - hash indexes serve only a single equality; GIN, GiST, BRIN and others serve none of the
+//!   B-tree patterns above.
+//!
+//! Rules ask [`evaluate`], [`best`], [`suggest`], [`redundant_with`], [`identical`] and
+//! [`covers_leading`]; none re-implements these decisions.
+
+use crate::model::schema::{Index, IndexKey, KeyExpr, Schema, Table};
+use crate::model::usage::{predicate_filters, Filter, FilterOp, SortKey, TableAccess};
+use crate::parse::Dialect;
+
+/// What an index does for one access pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Leading keys constrained by equality conditions.
+    pub eq_keys: usize,
+    /// The key after the equality prefix is constrained by a range condition.
+    pub range_key: bool,
+    /// The index returns rows in the query's `ORDER BY` order.
+    pub sorted: bool,
+    /// `None` when the index may be used at all; else why not (method, partial predicate).
+    pub unusable: Option<String>,
+}
+
+impl Verdict {
+    /// The index narrows the rows read with at least one index condition.
+    pub fn filters(&self) -> bool {
+        self.unusable.is_none() && (self.eq_keys > 0 || self.range_key)
+    }
+    /// The index delivers the ORDER BY without a sort.
+    pub fn sorts(&self) -> bool {
+        self.unusable.is_none() && self.sorted
+    }
+}
+
+/// Conditions of an access, as the coverage model sees them.
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    pub eq: Vec<KeyExpr>,
+    /// Equality keys whose value is one constant (not a multi-value `IN`): they do not
+    /// disturb the order of the keys after them.
+    pub constant: Vec<KeyExpr>,
+    pub range: Vec<KeyExpr>,
+    /// Range conditions that are `LIKE 'prefix%'`.
+    pub like_prefix: Vec<KeyExpr>,
+}
+
+impl Conditions {
+    /// The index conditions of `access`; with `joins`, its join keys count as equalities
+    /// (the inner side of a nested loop is probed with the outer row's value).
+    pub fn of(access: &TableAccess, joins: bool) -> Conditions {
+        let mut c = Conditions::default();
+        for f in &access.filters {
+            match &f.op {
+                FilterOp::Eq(_) | FilterOp::IsNull => {
+                    push_unique(&mut c.eq, &f.target);
+                    push_unique(&mut c.constant, &f.target);
+                }
+                FilterOp::In(_) => push_unique(&mut c.eq, &f.target),
+                FilterOp::Range => push_unique(&mut c.range, &f.target),
+                FilterOp::LikePrefix => {
+                    push_unique(&mut c.range, &f.target);
+                    push_unique(&mut c.like_prefix, &f.target);
+                }
+                FilterOp::IsNotNull | FilterOp::Other => {}
+            }
+        }
+        if joins {
+            for j in &access.join_keys {
+                let k = KeyExpr::Column(j.column.clone());
+                push_unique(&mut c.eq, &k);
+                push_unique(&mut c.constant, &k);
+            }
+        }
+        c
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.eq.is_empty() && self.range.is_empty()
+    }
+}
+
+fn push_unique(v: &mut Vec<KeyExpr>, k: &KeyExpr) {
+    if !v.contains(k) {
+        v.push(k.clone());
+    }
+}
+
+/// Whether a key can serve `LIKE 'prefix%'` as a range.
+fn like_capable(key: &IndexKey, dialect: Dialect) -> bool {
+    match dialect {
+        Dialect::Postgres => {
+            key.opclass
+                .as_deref()
+                .is_some_and(|o| o.ends_with("_pattern_ops"))
+                || key
+                    .collation
+                    .as_deref()
+                    .is_some_and(|c| matches!(c.trim_matches('"'), "C" | "POSIX" | "c" | "posix"))
+        }
+        Dialect::Mysql | Dialect::Sqlite => true,
+    }
+}
+
+/// What `index` does for `access` with conditions `cond`.
+pub fn evaluate(
+    schema: &Schema,
+    index: &Index,
+    access: &TableAccess,
+    cond: &Conditions,
+    dialect: Dialect,
+) -> Verdict {
+    let mut v = Verdict {
+        eq_keys: 0,
+        range_key: false,
+        sorted: false,
+        unusable: None,
+    };
+    let btree = index.is_btree();
+    if !btree && index.method != "hash" {
+        v.unusable = Some(format!(
+            "`{}` is a {} index, which does not serve equality, range or sort on plain keys",
+            index.name, index.method
+        ));
+        return v;
+    }
+    if let Some(pred) = &index.predicate {
+        if !implies(schema, &index.table, pred, access) {
+            v.unusable = Some(format!(
+                "`{}` only covers rows WHERE {pred}, which this query does not imply",
+                index.name
+            ));
+            return v;
+        }
+    }
+    if !btree {
+        // Hash: one key, equality only, no order.
+        if let [key] = index.keys.as_slice() {
+            if cond.eq.contains(&key.expr) {
+                v.eq_keys = 1;
+            }
+        }
+        return v;
+    }
+    for key in &index.keys {
+        if cond.eq.contains(&key.expr) {
+            v.eq_keys += 1;
+        } else {
+            break;
+        }
+    }
+    if let Some(key) = index.keys.get(v.eq_keys) {
+        if cond.range.contains(&key.expr)
+            && (!cond.like_prefix.contains(&key.expr) || like_capable(key, dialect))
+        {
+            v.range_key = true;
+        }
+    }
+    v.sorted = !access.order_by.is_empty() && sorts(index, &access.order_by, cond, dialect);
+    v
+}
+
+/// Whether scanning `index` (forwards or backwards) yields rows in `order`.
+fn sorts(index: &Index, order: &[SortKey], cond: &Conditions, dialect: Dialect) -> bool {
+    let mut want = order
+        .iter()
+        .filter(|o| !cond.constant.contains(&o.expr))
+        .peekable();
+    let mut direction: Option<bool> = None; // Some(true): forward scan
+    for key in &index.keys {
+        let Some(o) = want.peek() else { break };
+        if o.expr == key.expr && key.prefix_len.is_none() {
+            let forward = o.desc == key.desc;
+            let nulls_ok = dialect != Dialect::Postgres || {
+                let want_nulls_first = o.nulls_first.unwrap_or(o.desc);
+                let key_nulls_first = key.effective_nulls_first();
+                if forward {
+                    want_nulls_first == key_nulls_first
+                } else {
+                    want_nulls_first != key_nulls_first
+                }
+            };
+            if !nulls_ok || direction.is_some_and(|d| d != forward) {
+                return false;
+            }
+            direction = Some(forward);
+            want.next();
+        } else if !cond.constant.contains(&key.expr) {
+            return false;
+        }
+    }
+    want.peek().is_none()
+}
+
+/// Whether the query's conditions on `access` imply the partial-index predicate `pred`.
+pub fn implies(schema: &Schema, table: &str, pred: &str, access: &TableAccess) -> bool {
+    let required = predicate_filters(schema, table, pred);
+    if required.is_empty() {
+        return false;
+    }
+    required.iter().all(|p| implied_one(p, access))
+}
+
+fn implied_one(p: &Filter, access: &TableAccess) -> bool {
+    let same_target = |f: &&Filter| f.target == p.target;
+    if access.filters.iter().any(|f| f.text == p.text) {
+        return true;
+    }
+    let on_target: Vec<&Filter> = access.filters.iter().filter(same_target).collect();
+    match &p.op {
+        FilterOp::IsNotNull => {
+            on_target.iter().any(|f| {
+                matches!(
+                    f.op,
+                    FilterOp::Eq(_)
+                        | FilterOp::In(_)
+                        | FilterOp::Range
+                        | FilterOp::LikePrefix
+                        | FilterOp::IsNotNull
+                ) && f.op != FilterOp::Eq(Some("null".into()))
+            }) || matches!(&p.target, KeyExpr::Column(c)
+                if access.join_keys.iter().any(|j| &j.column == c))
+        }
+        FilterOp::IsNull => on_target.iter().any(|f| f.op == FilterOp::IsNull),
+        FilterOp::Eq(Some(v)) => on_target.iter().any(|f| match &f.op {
+            FilterOp::Eq(Some(w)) => w == v,
+            FilterOp::In(list) => list.len() == 1 && &list[0] == v,
+            _ => false,
+        }),
+        FilterOp::In(allowed) if !allowed.is_empty() => on_target.iter().any(|f| match &f.op {
+            FilterOp::Eq(Some(w)) => allowed.contains(w),
+            FilterOp::In(list) => !list.is_empty() && list.iter().all(|w| allowed.contains(w)),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// The index that does the most for `access`: most equality keys, then a range key, then
+/// sort. `None` when no index filters or sorts.
+pub fn best<'t>(
+    schema: &Schema,
+    table: &'t Table,
+    access: &TableAccess,
+    cond: &Conditions,
+    dialect: Dialect,
+) -> Option<(&'t Index, Verdict)> {
+    table
+        .indexes
+        .iter()
+        .map(|i| (i, evaluate(schema, i, access, cond, dialect)))
+        .filter(|(_, v)| v.filters() || v.sorts())
+        .max_by_key(|(i, v)| {
+            (
+                v.eq_keys,
+                v.range_key,
+                v.sorted,
+                std::cmp::Reverse(i.keys.len()),
+            )
+        })
+}
+
+/// The B-tree keys that would serve `access` best: equality keys first, then either the
+/// range key or the ORDER BY keys (a range on the first sort key serves both).
+/// Boolean and `IS NULL` keys are left out; `None` when nothing useful remains.
+pub fn suggest(
+    table: &Table,
+    access: &TableAccess,
+    cond: &Conditions,
+    dialect: Dialect,
+) -> Option<Vec<IndexKey>> {
+    let is_bool = |k: &KeyExpr| {
+        k.as_column()
+            .and_then(|c| table.column(c))
+            .is_some_and(|c| c.is_boolean())
+    };
+    let only_null = |k: &KeyExpr| {
+        access
+            .filters
+            .iter()
+            .filter(|f| &f.target == k)
+            .all(|f| f.op == FilterOp::IsNull)
+    };
+    let mut keys: Vec<IndexKey> = Vec::new();
+    for k in &cond.eq {
+        if !is_bool(k) && !only_null(k) {
+            keys.push(key(k));
+        }
+    }
+    let selective = !keys.is_empty();
+    let order: Vec<&SortKey> = access
+        .order_by
+        .iter()
+        .filter(|o| !cond.constant.contains(&o.expr))
+        .collect();
+    let range = cond.range.iter().find(|r| !is_bool(r));
+    match (range, order.first()) {
+        (Some(r), Some(first)) if &first.expr == r => {
+            for o in &order {
+                keys.push(sort_key(o));
+            }
+        }
+        (Some(r), _) => {
+            let mut k = key(r);
+            if cond.like_prefix.contains(r) && dialect == Dialect::Postgres {
+                let varchar = r
+                    .as_column()
+                    .and_then(|c| table.column(c))
+                    .is_some_and(|c| {
+                        c.data_type.starts_with("varchar")
+                            || c.data_type.starts_with("character varying")
+                    });
+                k.opclass = Some(
+                    if varchar {
+                        "varchar_pattern_ops"
+                    } else {
+                        "text_pattern_ops"
+                    }
+                    .into(),
+                );
+            }
+            keys.push(k);
+        }
+        (None, _) if !order.is_empty() && (selective || access.limit.is_some()) => {
+            for o in &order {
+                keys.push(sort_key(o));
+            }
+        }
+        _ => {}
+    }
+    if keys.is_empty() || keys.iter().all(|k| is_bool(&k.expr)) {
+        return None;
+    }
+    let mut seen = Vec::new();
+    keys.retain(|k| {
+        let new = !seen.contains(&k.expr);
+        seen.push(k.expr.clone());
+        new
+    });
+    Some(keys)
+}
+
+fn key(k: &KeyExpr) -> IndexKey {
+    IndexKey {
+        expr: k.clone(),
+        ..IndexKey::column("")
+    }
+}
+
+fn sort_key(o: &SortKey) -> IndexKey {
+    IndexKey {
+        expr: o.expr.clone(),
+        desc: o.desc,
+        nulls_first: o.nulls_first.filter(|&n| n != o.desc),
+        ..IndexKey::column("")
+    }
+}
+
+/// Whether `index` with its keys reordered as `keys` would be the same set of columns:
+/// the index holds the right keys in an order that cannot serve the query.
+pub fn same_keys_other_order(index: &Index, keys: &[IndexKey]) -> bool {
+    if !index.is_btree() || index.keys.len() < keys.len() || keys.len() < 2 {
+        return false;
+    }
+    let head = &index.keys[..keys.len()];
+    keys.iter().all(|k| head.iter().any(|h| h.expr == k.expr))
+}
+
+/// Key parts compare equal in every respect that matters to what an index can do.
+fn same_key(a: &IndexKey, b: &IndexKey) -> bool {
+    a.expr == b.expr
+        && a.desc == b.desc
+        && a.effective_nulls_first() == b.effective_nulls_first()
+        && a.opclass == b.opclass
+        && a.collation == b.collation
+        && a.prefix_len == b.prefix_len
+}
+
+fn reversed(k: &IndexKey) -> IndexKey {
+    IndexKey {
+        desc: !k.desc,
+        nulls_first: Some(!k.effective_nulls_first()),
+        ..k.clone()
+    }
+}
+
+/// Two indexes that are the same in every respect (keys, method, uniqueness, INCLUDE,
+/// predicate).
+pub fn identical(a: &Index, b: &Index) -> bool {
+    a.method == b.method
+        && a.unique == b.unique
+        && a.keys.len() == b.keys.len()
+        && a.keys.iter().zip(&b.keys).all(|(x, y)| same_key(x, y))
+        && sorted(&a.include) == sorted(&b.include)
+        && a.predicate == b.predicate
+}
+
+fn sorted(v: &[String]) -> Vec<&String> {
+    let mut s: Vec<&String> = v.iter().collect();
+    s.sort();
+    s
+}
+
+/// Whether `b` can do all the work of `a`, so that `a` is redundant:
+/// same method (B-tree), `a`'s keys a leading prefix of `b`'s with the same opclass,
+/// collation and prefix length at each position and the same directions (or all of them
+/// reversed: a backward scan), `a`'s INCLUDE columns present in
+/// `b`, identical partial predicates, and uniqueness respected: a unique or primary-key `a`
+/// is redundant only with a `b` that is unique on exactly the same keys.
+pub fn redundant_with(a: &Index, b: &Index) -> bool {
+    if a.method != b.method || !a.is_btree() || a.keys.is_empty() {
+        return false;
+    }
+    if a.keys.len() > b.keys.len() {
+        return false;
+    }
+    // A scan can run backwards, so a prefix with every direction (and NULLS order) reversed
+    // is as good as an equal one.
+    let forward = a.keys.iter().zip(&b.keys).all(|(x, y)| same_key(x, y));
+    let backward = a
+        .keys
+        .iter()
+        .zip(&b.keys)
+        .all(|(x, y)| same_key(&reversed(x), y));
+    if !forward && !backward {
+        return false;
+    }
+    if a.predicate != b.predicate {
+        return false;
+    }
+    if a.unique && !(b.unique && a.keys.len() == b.keys.len()) {
+        return false;
+    }
+    let b_cols: Vec<String> = b
+        .keys
+        .iter()
+        .filter_map(|k| k.expr.as_column().map(str::to_string))
+        .chain(b.include.iter().cloned())
+        .collect();
+    a.include.iter().all(|c| b_cols.contains(c))
+}
+
+/// Whether `index` has `columns` as its leading keys, in any order among themselves, and so
+/// serves lookups by them (a foreign key's referencing columns). A partial index counts
+/// only when its predicate is implied by the columns being NOT NULL.
+pub fn covers_leading(schema: &Schema, index: &Index, columns: &[String]) -> bool {
+    if columns.is_empty() || index.keys.len() < columns.len() {
+        return false;
+    }
+    let usable_method = index.is_btree() || (index.method == "hash" && columns.len() == 1);
+    if !usable_method {
+        return false;
+    }
+    let head = &index.keys[..columns.len()];
+    if !columns
+        .iter()
+        .all(|c| head.iter().any(|k| k.expr.as_column() == Some(c.as_str())))
+    {
+        return false;
+    }
+    match &index.predicate {
+        None => true,
+        Some(pred) => {
+            let mut access = TableAccess::new(index.table.clone());
+            for c in columns {
+                access.filters.push(Filter {
+                    target: KeyExpr::Column(c.clone()),
+                    op: FilterOp::IsNotNull,
+                    text: format!("{c} is not null"),
+                });
+            }
+            implies(schema, &index.table, pred, &access)
+        }
+    }
+}
+
+/// An access pattern that no index serves, and what would.
+#[derive(Debug, Clone)]
+pub struct Gap<'t> {
+    /// The keys of the index to add.
+    pub keys: Vec<IndexKey>,
+    /// The need comes from a join key (this table is probed once per row of the other side).
+    pub via_join: bool,
+    /// An index on the same columns in an order that cannot serve the query.
+    pub misordered: Option<&'t Index>,
+    /// Partial indexes that would serve the query but whose predicate it does not imply.
+    pub near_partial: Vec<&'t Index>,
+}
+
+/// Whether `accesses[i]` needs an index that `table` does not have.
+///
+/// An access needs an index when it has equality or range conditions; or, with none, when it
+/// sorts with a `LIMIT` (top-N); or, with neither, when it is joined on a key and the other
+/// side is narrowed by its own conditions (a nested loop probes this table per outer row).
+/// It is served when some index filters (or, for top-N, delivers the order). Accesses with a
+/// top-level `OR` or unknown columns get no verdict.
+pub fn gap<'t>(
+    schema: &Schema,
+    table: &'t Table,
+    accesses: &[TableAccess],
+    i: usize,
+    dialect: Dialect,
+) -> Option<Gap<'t>> {
+    let access = accesses.get(i)?;
+    if access.has_or || !access.unknown_columns.is_empty() {
+        return None;
+    }
+    let own = Conditions::of(access, false);
+    let (cond, via_join) = if !own.is_empty() {
+        (own, false)
+    } else if !access.order_by.is_empty() && access.limit.is_some() {
+        if table
+            .indexes
+            .iter()
+            .any(|ix| evaluate(schema, ix, access, &own, dialect).sorts())
+        {
+            return None;
+        }
+        (own, false)
+    } else {
+        let narrowed = access.join_keys.iter().any(|j| {
+            accesses
+                .get(j.partner)
+                .is_some_and(|p| !p.has_or && !Conditions::of(p, false).is_empty())
+        });
+        if !narrowed {
+            return None;
+        }
+        (Conditions::of(access, true), true)
+    };
+    if !cond.is_empty()
+        && table
+            .indexes
+            .iter()
+            .any(|ix| evaluate(schema, ix, access, &cond, dialect).filters())
+    {
+        return None;
+    }
+    let keys = suggest(table, access, &cond, dialect)?;
+    let misordered = table.indexes.iter().find(|ix| {
+        same_keys_other_order(ix, &keys)
+            && evaluate(schema, ix, access, &cond, dialect)
+                .unusable
+                .is_none()
+    });
+    let near_partial = table
+        .indexes
+        .iter()
+        .filter(|ix| ix.predicate.is_some())
+        .filter(|ix| {
+            let mut whole = (*ix).clone();
+            whole.predicate = None;
+            evaluate(schema, &whole, access, &cond, dialect).filters()
+        })
+        .collect();
+    Some(Gap {
+        keys,
+        via_join,
+        misordered,
+        near_partial,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Fragment;
+    use crate::model::schema::{Column, IndexKind};
+    use crate::model::usage::analyze_statement;
+    use crate::parse::parse_fragment;
+    use crate::source::{FileId, Location};
+
+    fn loc() -> Location {
+        Location {
+            file: FileId(0),
+            range: 0..0,
+        }
+    }
+
+    /// A schema with table `t(a, b, c, d, flag boolean, email, created_at)` and the given
+    /// indexes, each written as `name: a, b DESC, ...` with optional `| where pred`.
+    fn schema(indexes: &[&str]) -> Schema {
+        let cols = [
+            "id",
+            "a",
+            "b",
+            "c",
+            "d",
+            "flag",
+            "email",
+            "created_at",
+            "deleted_at",
+        ];
+        let mut t = Table {
+            name: "t".into(),
+            columns: cols
+                .iter()
+                .map(|c| Column {
+                    name: c.to_string(),
+                    data_type: if *c == "flag" { "boolean" } else { "text" }.into(),
+                    nullable: true,
+                    declared: loc(),
+                })
+                .collect(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+            declared: loc(),
+            seeded: false,
+            clustered: false,
+        };
+        for spec in indexes {
+            t.indexes.push(index(spec));
+        }
+        let mut s = Schema::default();
+        s.tables.insert("t".into(), t);
+        s
+    }
+
+    fn index(spec: &str) -> Index {
+        let (name, rest) = spec.split_once(':').unwrap();
+        let (keys, pred) = match rest.split_once('|') {
+            Some((k, p)) => (k, Some(p.trim().trim_start_matches("where ").to_string())),
+            None => (rest, None),
+        };
+        let (method, keys) = match keys.trim().split_once(' ') {
+            Some((m, k)) if ["gin", "hash", "unique"].contains(&m) => (m, k),
+            _ => ("btree", keys),
+        };
+        Index {
+            name: name.trim().into(),
+            table: "t".into(),
+            kind: IndexKind::Index,
+            unique: method == "unique",
+            method: if method == "unique" { "btree" } else { method }.into(),
+            keys: keys
+                .split(',')
+                .map(|k| {
+                    let mut parts = k.split_whitespace();
+                    let col = parts.next().unwrap();
+                    let mut key = if col.starts_with('(') {
+                        IndexKey {
+                            expr: KeyExpr::Expr(crate::model::expr::normalize_text(col)),
+                            ..IndexKey::column("")
+                        }
+                    } else {
+                        IndexKey::column(col)
+                    };
+                    for p in parts {
+                        match p {
+                            "DESC" => key.desc = true,
+                            "NULLS_FIRST" => key.nulls_first = Some(true),
+                            "NULLS_LAST" => key.nulls_first = Some(false),
+                            op => key.opclass = Some(op.into()),
+                        }
+                    }
+                    key
+                })
+                .collect(),
+            include: Vec::new(),
+            predicate: pred,
+            declared: loc(),
+        }
+    }
+
+    fn access(s: &Schema, sql: &str) -> TableAccess {
+        let frag = Fragment::sql_file(sql);
+        let stmt = parse_fragment(Dialect::Postgres, FileId(0), &frag).remove(0);
+        let (q, ok) = analyze_statement(s, &stmt).expect("a query");
+        assert!(ok, "unresolved: {sql}");
+        q.accesses.into_iter().find(|a| a.table == "t").unwrap()
+    }
+
+    fn verdict(index_spec: &str, sql: &str) -> Verdict {
+        let s = schema(&[index_spec]);
+        let a = access(&s, sql);
+        let cond = Conditions::of(&a, false);
+        evaluate(&s, &s.tables["t"].indexes[0], &a, &cond, Dialect::Postgres)
+    }
+
+    #[test]
+    fn equality_prefix_in_any_order() {
+        let v = verdict("i: a, b, c", "SELECT * FROM t WHERE b = $1 AND a = $2");
+        assert_eq!((v.eq_keys, v.range_key), (2, false));
+        assert!(v.filters());
+    }
+
+    #[test]
+    fn equality_prefix_stops_at_gap() {
+        let v = verdict("i: a, b, c", "SELECT * FROM t WHERE a = 1 AND c = 2");
+        assert_eq!(v.eq_keys, 1);
+    }
+
+    #[test]
+    fn non_leading_column_does_not_serve() {
+        let v = verdict("i: a, b", "SELECT * FROM t WHERE b = 1");
+        assert!(!v.filters());
+    }
+
+    #[test]
+    fn one_range_after_equalities() {
+        let v = verdict(
+            "i: a, b, c",
+            "SELECT * FROM t WHERE a = 1 AND b > 2 AND c < 3",
+        );
+        assert_eq!((v.eq_keys, v.range_key), (1, true));
+        let v = verdict("i: a, b", "SELECT * FROM t WHERE b BETWEEN 1 AND 2");
+        assert!(!v.filters());
+    }
+
+    #[test]
+    fn in_list_and_is_null_are_equalities() {
+        let v = verdict("i: a, b", "SELECT * FROM t WHERE a IN (1, 2) AND b IS NULL");
+        assert_eq!(v.eq_keys, 2);
+    }
+
+    #[test]
+    fn not_equal_and_not_in_are_not_conditions() {
+        assert!(!verdict("i: a", "SELECT * FROM t WHERE a <> 1").filters());
+        assert!(!verdict("i: a", "SELECT * FROM t WHERE a NOT IN (1, 2)").filters());
+    }
+
+    #[test]
+    fn order_by_after_equality_prefix() {
+        let v = verdict(
+            "i: a, created_at",
+            "SELECT * FROM t WHERE a = $1 ORDER BY created_at DESC LIMIT 5",
+        );
+        assert!(v.sorts());
+        let v = verdict(
+            "i: created_at, a",
+            "SELECT * FROM t WHERE a = $1 ORDER BY created_at",
+        );
+        assert!(!v.filters());
+        assert!(v.sorts(), "leading created_at still delivers the order");
+    }
+
+    #[test]
+    fn order_by_mixed_directions_need_matching_index() {
+        let q = "SELECT * FROM t ORDER BY a ASC, b DESC LIMIT 10";
+        assert!(!verdict("i: a, b", q).sorts());
+        assert!(verdict("i: a, b DESC", q).sorts());
+        assert!(verdict("i: a DESC, b", q).sorts(), "backward scan");
+    }
+
+    #[test]
+    fn nulls_ordering_matters_in_postgres() {
+        let q = "SELECT * FROM t ORDER BY a DESC NULLS LAST LIMIT 10";
+        assert!(
+            !verdict("i: a", q).sorts(),
+            "ASC index reversed gives NULLS FIRST"
+        );
+        assert!(verdict("i: a NULLS_FIRST", q).sorts());
+    }
+
+    #[test]
+    fn multi_value_in_breaks_order() {
+        let q = "SELECT * FROM t WHERE a IN (1, 2) ORDER BY b LIMIT 10";
+        assert!(!verdict("i: a, b", q).sorts());
+        let q = "SELECT * FROM t WHERE a IN (1) ORDER BY b LIMIT 10";
+        assert!(verdict("i: a, b", q).sorts());
+    }
+
+    #[test]
+    fn partial_index_needs_implied_predicate() {
+        let spec = "i: a | where deleted_at IS NULL";
+        assert!(!verdict(spec, "SELECT * FROM t WHERE a = 1").filters());
+        assert!(verdict(spec, "SELECT * FROM t WHERE a = 1 AND deleted_at IS NULL").filters());
+        let v = verdict(spec, "SELECT * FROM t WHERE a = 1");
+        assert!(v
+            .unusable
+            .unwrap()
+            .to_lowercase()
+            .contains("deleted_at is null"));
+    }
+
+    #[test]
+    fn partial_not_null_implied_by_comparisons() {
+        let spec = "i: a | where b IS NOT NULL";
+        assert!(verdict(spec, "SELECT * FROM t WHERE a = 1 AND b = $1").filters());
+        assert!(verdict(spec, "SELECT * FROM t WHERE a = 1 AND b > 3").filters());
+        assert!(!verdict(spec, "SELECT * FROM t WHERE a = 1 AND b IS NULL").filters());
+    }
+
+    #[test]
+    fn partial_equality_and_booleans() {
+        let spec = "i: a | where c = 'open'";
+        assert!(verdict(spec, "SELECT * FROM t WHERE a = 1 AND c = 'open'").filters());
+        assert!(verdict(spec, "SELECT * FROM t WHERE a = 1 AND c IN ('open')").filters());
+        assert!(!verdict(spec, "SELECT * FROM t WHERE a = 1 AND c IN ('open', 'x')").filters());
+        assert!(!verdict(spec, "SELECT * FROM t WHERE a = 1 AND c = $2").filters());
+        let spec = "i: a | where flag";
+        assert!(verdict(spec, "SELECT * FROM t WHERE a = 1 AND flag = true").filters());
+        assert!(verdict(spec, "SELECT * FROM t WHERE flag AND a = 1").filters());
+        assert!(!verdict(spec, "SELECT * FROM t WHERE a = 1 AND NOT flag").filters());
+    }
+
+    #[test]
+    fn partial_conjunction_in_any_order() {
+        let spec = "i: a | where c = 'x' AND deleted_at IS NULL";
+        let q = "SELECT * FROM t WHERE deleted_at IS NULL AND a = 1 AND c = 'x'";
+        assert!(verdict(spec, q).filters());
+        let q = "SELECT * FROM t WHERE deleted_at IS NULL AND a = 1";
+        assert!(!verdict(spec, q).filters());
+    }
+
+    #[test]
+    fn expression_index_matches_same_expression_only() {
+        let spec = "i: (lower(email))";
+        assert!(verdict(spec, "SELECT * FROM t WHERE LOWER(email) = $1").filters());
+        assert!(verdict(spec, "SELECT * FROM t x WHERE lower(x.email) = $1").filters());
+        assert!(!verdict(spec, "SELECT * FROM t WHERE email = $1").filters());
+        assert!(!verdict("i: email", "SELECT * FROM t WHERE lower(email) = $1").filters());
+    }
+
+    #[test]
+    fn like_prefix_needs_pattern_ops_in_postgres() {
+        let q = "SELECT * FROM t WHERE email LIKE 'abc%'";
+        assert!(!verdict("i: email", q).filters());
+        assert!(verdict("i: email text_pattern_ops", q).filters());
+        assert!(!verdict(
+            "i: email text_pattern_ops",
+            "SELECT * FROM t WHERE email LIKE '%abc'"
+        )
+        .filters());
+    }
+
+    #[test]
+    fn hash_and_gin_methods() {
+        assert!(verdict("i: hash a", "SELECT * FROM t WHERE a = 1").filters());
+        assert!(!verdict("i: hash a", "SELECT * FROM t WHERE a > 1").filters());
+        assert!(!verdict("i: gin a", "SELECT * FROM t WHERE a = 1").filters());
+    }
+
+    #[test]
+    fn joins_count_as_equalities_only_when_asked() {
+        let mut s = schema(&["i: a"]);
+        let mut u = s.tables["t"].clone();
+        u.name = "u".into();
+        u.indexes.clear();
+        s.tables.insert("u".into(), u);
+        let a = access(&s, "SELECT * FROM u JOIN t ON t.a = u.b WHERE u.c = 1");
+        let idx = &s.tables["t"].indexes[0];
+        assert!(!evaluate(&s, idx, &a, &Conditions::of(&a, false), Dialect::Postgres).filters());
+        assert!(evaluate(&s, idx, &a, &Conditions::of(&a, true), Dialect::Postgres).filters());
+    }
+
+    #[test]
+    fn suggestion_orders_equality_then_range_or_sort() {
+        let s = schema(&[]);
+        let t = &s.tables["t"];
+        let cols = |sql: &str| {
+            let a = access(&s, sql);
+            let c = Conditions::of(&a, false);
+            suggest(t, &a, &c, Dialect::Postgres).map(|k| {
+                k.iter()
+                    .map(|k| format!("{}{}", k.expr.display(), if k.desc { " DESC" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        };
+        assert_eq!(
+            cols("SELECT * FROM t WHERE created_at > $1 AND a = $2").as_deref(),
+            Some("a, created_at")
+        );
+        assert_eq!(
+            cols("SELECT * FROM t WHERE a = $1 ORDER BY created_at DESC").as_deref(),
+            Some("a, created_at DESC")
+        );
+        assert_eq!(
+            cols("SELECT * FROM t WHERE flag = true").as_deref(),
+            None,
+            "boolean alone"
+        );
+        assert_eq!(
+            cols("SELECT * FROM t WHERE a = 1 AND flag").as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            cols("SELECT * FROM t ORDER BY created_at LIMIT 10").as_deref(),
+            Some("created_at")
+        );
+        assert_eq!(
+            cols("SELECT * FROM t ORDER BY created_at").as_deref(),
+            None,
+            "no limit, no filter"
+        );
+        assert_eq!(
+            cols("SELECT * FROM t WHERE deleted_at IS NULL").as_deref(),
+            None
+        );
+    }
+
+    #[test]
+    fn redundancy_rules() {
+        let r = |a: &str, b: &str| redundant_with(&index(a), &index(b));
+        assert!(r("x: a", "y: a, b"));
+        assert!(!r("x: b", "y: a, b"), "not a leading prefix");
+        assert!(
+            r("x: a DESC", "y: a, b"),
+            "a backward scan reverses a single key"
+        );
+        assert!(
+            !r("x: a, b DESC", "y: a, b, c"),
+            "relative direction differs"
+        );
+        assert!(r("x: a DESC, b DESC", "y: a, b, c"), "all reversed");
+        assert!(!r("x: a text_pattern_ops", "y: a, b"), "opclass differs");
+        assert!(
+            !r("x: unique a", "y: a, b"),
+            "unique index enforces a constraint"
+        );
+        assert!(r("x: unique a", "y: unique a"));
+        assert!(!r("x: a", "y: gin a"), "different method");
+        assert!(!r("x: a | where b IS NULL", "y: a, b"), "predicates differ");
+        assert!(r("x: a", "y: unique a, b"));
+    }
+
+    #[test]
+    fn identical_indexes() {
+        assert!(identical(&index("x: a, b DESC"), &index("y: a, b DESC")));
+        assert!(!identical(&index("x: a, b"), &index("y: a, b DESC")));
+        assert!(!identical(&index("x: a"), &index("y: unique a")));
+    }
+
+    #[test]
+    fn foreign_key_coverage() {
+        let s = schema(&[]);
+        let cols = vec!["a".to_string(), "b".to_string()];
+        assert!(covers_leading(&s, &index("i: b, a, c"), &cols));
+        assert!(!covers_leading(&s, &index("i: a, c, b"), &cols));
+        assert!(covers_leading(
+            &s,
+            &index("i: a, b | where a IS NOT NULL"),
+            &cols
+        ));
+        assert!(!covers_leading(
+            &s,
+            &index("i: a, b | where c = 'x'"),
+            &cols
+        ));
+        assert!(!covers_leading(&s, &index("i: gin a, b"), &cols));
+    }
+}

@@ -19,6 +19,14 @@ pub struct Context<'a> {
     pub dialect: Dialect,
 }
 
+impl Context<'_> {
+    /// A table where a scan is fine: listed under `[tables] small`, or filled by the
+    /// migrations themselves (a lookup table).
+    pub fn is_small(&self, table: &crate::model::schema::Table) -> bool {
+        table.seeded || self.config.is_small_table(&table.name)
+    }
+}
+
 /// A rule: metadata, documentation and check.
 pub struct Rule {
     /// kebab-case, names the problem: used in config, suppressions, SARIF and docs.
@@ -34,10 +42,25 @@ pub struct Rule {
     pub check: Option<fn(&Context, &mut Vec<Diagnostic>)>,
 }
 
+pub mod duplicate_index;
+pub mod fix;
+pub mod misordered_index;
+pub mod missing_index;
 pub mod parse_error;
+pub mod redundant_index;
+pub mod unindexed_foreign_key;
+pub mod unused_suppression;
 
 /// Every rule, in the order `idxlint rules` lists them.
-pub static RULES: &[&Rule] = &[&parse_error::RULE];
+pub static RULES: &[&Rule] = &[
+    &missing_index::RULE,
+    &misordered_index::RULE,
+    &redundant_index::RULE,
+    &duplicate_index::RULE,
+    &unindexed_foreign_key::RULE,
+    &parse_error::RULE,
+    &unused_suppression::RULE,
+];
 
 /// The rule named `name`.
 pub fn find(name: &str) -> Option<&'static Rule> {

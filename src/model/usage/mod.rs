@@ -66,6 +66,14 @@ impl Filter {
     }
 }
 
+/// A column of this table equated with a column of another table reference of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinKey {
+    pub column: String,
+    /// Index of the other table reference in [`Query::accesses`].
+    pub partner: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortKey {
     pub expr: KeyExpr,
@@ -80,8 +88,8 @@ pub struct TableAccess {
     pub table: String,
     /// Conjuncts constraining this table alone.
     pub filters: Vec<Filter>,
-    /// Columns of this table equated with columns of another table (join keys).
-    pub join_keys: Vec<String>,
+    /// Columns of this table equated with columns of another table reference.
+    pub join_keys: Vec<JoinKey>,
     /// The query's ORDER BY, when every key is on this table.
     pub order_by: Vec<SortKey>,
     pub group_by: Vec<KeyExpr>,
@@ -91,6 +99,8 @@ pub struct TableAccess {
     /// The WHERE clause had a top-level OR that involved this table: conjunct analysis
     /// is incomplete, so rules stay quiet.
     pub has_or: bool,
+    /// The binding (alias or name) the query uses for this table.
+    pub binding: String,
 }
 
 impl TableAccess {
@@ -104,16 +114,11 @@ impl TableAccess {
             limit: None,
             unknown_columns: Vec::new(),
             has_or: false,
+            binding: String::new(),
         }
     }
 }
 
-/// Access patterns of every query statement: `(resolved, unresolved)`, where unresolved
-/// queries name a table or column the schema does not declare.
-pub fn analyze_all(
-    schema: &crate::model::schema::Schema,
-    statements: &[crate::parse::Statement],
-) -> (Vec<Query>, Vec<Query>) {
-    let _ = (schema, statements);
-    (Vec::new(), Vec::new())
-}
+mod build;
+
+pub use build::{analyze_all, analyze_statement, predicate_filters};

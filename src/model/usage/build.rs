@@ -1,0 +1,1016 @@
+//! Build access patterns from sqlparser ASTs.
+//!
+//! Walks a statement with a stack of scopes (one per `SELECT` level; CTE names and derived
+//! tables are bindings without a base table). Each conjunct of `WHERE` and `JOIN ... ON` is
+//! classified: a comparison of a column of one table with a value is a [`Filter`]; a
+//! comparison of columns of two tables is a pair of [`JoinKey`]s; a top-level `OR` marks the
+//! tables it touches (`has_or`) instead of guessing. Subqueries (`EXISTS`, `IN (SELECT ...)`,
+//! scalar, derived, CTE bodies) are analyzed as part of the same query, with the outer
+//! scopes visible for correlated references.
+
+use super::{Filter, FilterOp, JoinKey, Query, QueryKind, SortKey, TableAccess};
+use crate::model::expr::normalize_text;
+use crate::model::schema::{KeyExpr, Schema};
+use crate::parse::Statement;
+use rayon::prelude::*;
+use sqlparser::ast::{
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, Ident,
+    JoinConstraint, JoinOperator, LimitClause, ObjectName, ObjectNamePart, OrderByExpr,
+    OrderByKind, Query as AstQuery, Select, SelectItem, SetExpr, Statement as Ast, TableFactor,
+    TableWithJoins, UnaryOperator, UpdateTableFromKind, Value,
+};
+
+/// Access patterns of every query statement: `(resolved, unresolved)`. A query is
+/// unresolved when it names a table or column that the schema does not declare; it gets no
+/// verdict (the schema may live elsewhere).
+pub fn analyze_all(schema: &Schema, statements: &[Statement]) -> (Vec<Query>, Vec<Query>) {
+    let results: Vec<(Query, bool)> = statements
+        .par_iter()
+        .filter_map(|s| analyze_statement(schema, s))
+        .collect();
+    let mut resolved = Vec::new();
+    let mut unresolved = Vec::new();
+    for (q, ok) in results {
+        if ok {
+            resolved.push(q)
+        } else {
+            unresolved.push(q)
+        }
+    }
+    (resolved, unresolved)
+}
+
+/// The access pattern of one statement, and whether every table and column resolved.
+/// `None` when the statement is not a query (DDL, `INSERT ... VALUES`).
+pub fn analyze_statement(schema: &Schema, stmt: &Statement) -> Option<(Query, bool)> {
+    let ast = stmt.ast.as_ref()?;
+    let mut b = Builder {
+        schema,
+        accesses: Vec::new(),
+        scopes: Vec::new(),
+        unresolved: false,
+    };
+    let kind = match ast {
+        Ast::Query(q) => {
+            b.query(q);
+            QueryKind::Select
+        }
+        Ast::Insert(ins) => {
+            b.query(ins.source.as_ref()?);
+            QueryKind::InsertSelect
+        }
+        Ast::Update(u) => {
+            let mut scope = Scope::default();
+            b.bind_table_with_joins(&u.table, &mut scope);
+            if let Some(UpdateTableFromKind::BeforeSet(f) | UpdateTableFromKind::AfterSet(f)) =
+                &u.from
+            {
+                for twj in f {
+                    b.bind_table_with_joins(twj, &mut scope);
+                }
+            }
+            b.scopes.push(scope);
+            b.joins_of(&u.table);
+            if let Some(w) = &u.selection {
+                b.where_clause(w);
+            }
+            for a in &u.assignments {
+                b.subqueries_in(&a.value);
+            }
+            b.scopes.pop();
+            QueryKind::Update
+        }
+        Ast::Delete(d) => {
+            let mut scope = Scope::default();
+            let (sqlparser::ast::FromTable::WithFromKeyword(from)
+            | sqlparser::ast::FromTable::WithoutKeyword(from)) = &d.from;
+            for twj in from.iter().chain(d.using.iter().flatten()) {
+                b.bind_table_with_joins(twj, &mut scope);
+            }
+            b.scopes.push(scope);
+            for twj in from.iter().chain(d.using.iter().flatten()) {
+                b.joins_of(twj);
+            }
+            if let Some(w) = &d.selection {
+                b.where_clause(w);
+            }
+            b.scopes.pop();
+            QueryKind::Delete
+        }
+        _ => return None,
+    };
+    if b.accesses.is_empty() {
+        return None;
+    }
+    let ok = !b.unresolved && b.accesses.iter().all(|a| a.unknown_columns.is_empty());
+    Some((
+        Query {
+            location: stmt.location.clone(),
+            kind,
+            accesses: b.accesses,
+            sql: normalize_text(&stmt.text),
+        },
+        ok,
+    ))
+}
+
+/// The filters of a partial index predicate, as if it were a query's `WHERE` on `table`.
+pub fn predicate_filters(schema: &Schema, table: &str, predicate: &str) -> Vec<Filter> {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(expr) = sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(predicate)
+        .and_then(|mut p| p.parse_expr())
+    else {
+        return Vec::new();
+    };
+    let mut b = Builder {
+        schema,
+        accesses: vec![TableAccess::new(table.to_string())],
+        scopes: vec![Scope {
+            bindings: vec![Binding {
+                name: table.to_string(),
+                target: Target::Base(0),
+            }],
+            ctes: Vec::new(),
+        }],
+        unresolved: false,
+    };
+    b.accesses[0].binding = table.to_string();
+    b.where_clause(&expr);
+    std::mem::take(&mut b.accesses[0].filters)
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    /// A base table: index into `accesses`.
+    Base(usize),
+    /// A CTE, derived table or function: its columns are not a base table's.
+    Derived,
+}
+
+#[derive(Debug, Clone)]
+struct Binding {
+    name: String,
+    target: Target,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Scope {
+    bindings: Vec<Binding>,
+    /// CTE names visible at this level.
+    ctes: Vec<String>,
+}
+
+/// Where a column reference points.
+#[derive(Debug, Clone, PartialEq)]
+enum Res {
+    Col(usize, String),
+    /// A column of a derived table, CTE or unknown source: no index verdict.
+    Opaque,
+}
+
+struct Builder<'s> {
+    schema: &'s Schema,
+    accesses: Vec<TableAccess>,
+    scopes: Vec<Scope>,
+    unresolved: bool,
+}
+
+/// Lower-cased unless quoted, as PostgreSQL folds identifiers.
+pub(crate) fn ident_name(id: &Ident) -> String {
+    if id.quote_style.is_some() {
+        id.value.clone()
+    } else {
+        id.value.to_lowercase()
+    }
+}
+
+/// The last part of an object name (the table without its schema).
+fn object_base(name: &ObjectName) -> Option<String> {
+    match name.0.last()? {
+        ObjectNamePart::Identifier(id) => Some(ident_name(id)),
+        ObjectNamePart::Function(_) => None,
+    }
+}
+
+fn literal_text(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Placeholder(_) => None,
+            other => Some(normalize_text(&other.to_string())),
+        },
+        Expr::Nested(inner) => literal_text(inner),
+        Expr::Cast { expr, .. } => literal_text(expr),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => literal_text(expr).map(|t| format!("-{t}")),
+        _ => None,
+    }
+}
+
+impl<'s> Builder<'s> {
+    // ---- scopes and resolution -------------------------------------------------------
+
+    fn is_cte(&self, name: &str) -> bool {
+        self.scopes.iter().any(|s| s.ctes.iter().any(|c| c == name))
+    }
+
+    /// Bind a table factor in `scope`, analyzing derived tables.
+    fn bind_factor(&mut self, factor: &TableFactor, scope: &mut Scope) {
+        match factor {
+            TableFactor::Table {
+                name, alias, args, ..
+            } => {
+                let Some(base) = object_base(name) else {
+                    return;
+                };
+                let binding = alias
+                    .as_ref()
+                    .map(|a| ident_name(&a.name))
+                    .unwrap_or_else(|| base.clone());
+                let target = if args.is_some() || self.is_cte(&base) && name.0.len() == 1 {
+                    Target::Derived
+                } else if self.schema.tables.contains_key(&base) {
+                    let mut access = TableAccess::new(base);
+                    access.binding = binding.clone();
+                    self.accesses.push(access);
+                    Target::Base(self.accesses.len() - 1)
+                } else {
+                    self.unresolved = true;
+                    Target::Derived
+                };
+                scope.bindings.push(Binding {
+                    name: binding,
+                    target,
+                });
+            }
+            TableFactor::Derived {
+                lateral,
+                subquery,
+                alias,
+                ..
+            } => {
+                if *lateral {
+                    // A lateral subquery sees the bindings made so far at this level.
+                    self.scopes.push(scope.clone());
+                    self.query(subquery);
+                    self.scopes.pop();
+                } else {
+                    self.query(subquery);
+                }
+                if let Some(a) = alias {
+                    scope.bindings.push(Binding {
+                        name: ident_name(&a.name),
+                        target: Target::Derived,
+                    });
+                }
+            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
+                self.bind_table_with_joins(table_with_joins, scope);
+                if let Some(a) = alias {
+                    scope.bindings.push(Binding {
+                        name: ident_name(&a.name),
+                        target: Target::Derived,
+                    });
+                }
+            }
+            _ => {
+                // Table functions, UNNEST, ...: columns are opaque.
+                scope.bindings.push(Binding {
+                    name: String::new(),
+                    target: Target::Derived,
+                });
+            }
+        }
+    }
+
+    fn bind_table_with_joins(&mut self, twj: &TableWithJoins, scope: &mut Scope) {
+        self.bind_factor(&twj.relation, scope);
+        for j in &twj.joins {
+            self.bind_factor(&j.relation, scope);
+        }
+    }
+
+    /// Resolve a column reference written as `parts`.
+    fn resolve(&mut self, parts: &[Ident]) -> Res {
+        let Some(col) = parts.last().map(ident_name) else {
+            return Res::Opaque;
+        };
+        if parts.len() >= 2 {
+            let qual = ident_name(&parts[parts.len() - 2]);
+            for scope in self.scopes.iter().rev() {
+                if let Some(b) = scope.bindings.iter().rev().find(|b| b.name == qual) {
+                    return match b.target {
+                        Target::Base(i) => self.column_of(i, col),
+                        Target::Derived => Res::Opaque,
+                    };
+                }
+            }
+            self.unresolved = true;
+            return Res::Opaque;
+        }
+        for scope in self.scopes.iter().rev() {
+            let bases: Vec<usize> = scope
+                .bindings
+                .iter()
+                .filter_map(|b| match b.target {
+                    Target::Base(i) => Some(i),
+                    Target::Derived => None,
+                })
+                .collect();
+            let has_derived = scope
+                .bindings
+                .iter()
+                .any(|b| matches!(b.target, Target::Derived));
+            let owners: Vec<usize> = bases
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    self.schema
+                        .tables
+                        .get(&self.accesses[i].table)
+                        .is_some_and(|t| t.column(&col).is_some())
+                })
+                .collect();
+            match owners.as_slice() {
+                [one] => return Res::Col(*one, col),
+                [] if bases.len() == 1 && !has_derived => return self.column_of(bases[0], col),
+                [] if has_derived => return Res::Opaque,
+                [] => continue,
+                _ => return Res::Opaque,
+            }
+        }
+        // Not a column of any table in scope: an output alias, a function without
+        // parentheses (CURRENT_DATE), or an unknown column.
+        Res::Opaque
+    }
+
+    fn column_of(&mut self, access: usize, col: String) -> Res {
+        let known = self
+            .schema
+            .tables
+            .get(&self.accesses[access].table)
+            .is_some_and(|t| t.column(&col).is_some());
+        if !known {
+            let a = &mut self.accesses[access];
+            if !a.unknown_columns.contains(&col) {
+                a.unknown_columns.push(col.clone());
+            }
+        }
+        Res::Col(access, col)
+    }
+
+    /// The single column an expression is, if it is one.
+    fn as_column(&mut self, e: &Expr) -> Option<Res> {
+        match e {
+            Expr::Identifier(id) => Some(self.resolve(std::slice::from_ref(id))),
+            Expr::CompoundIdentifier(parts) => Some(self.resolve(parts)),
+            Expr::Nested(inner) => self.as_column(inner),
+            _ => None,
+        }
+    }
+
+    /// Accesses whose columns `e` references, and whether it references opaque columns.
+    fn refs(&mut self, e: &Expr) -> (Vec<usize>, bool) {
+        let mut cols = Vec::new();
+        let mut subqueries = Vec::new();
+        collect(e, &mut cols, &mut subqueries);
+        let mut out = Vec::new();
+        let mut opaque = false;
+        for parts in cols {
+            match self.resolve(&parts) {
+                Res::Col(i, _) => {
+                    if !out.contains(&i) {
+                        out.push(i)
+                    }
+                }
+                Res::Opaque => opaque = true,
+            }
+        }
+        opaque |= !subqueries.is_empty();
+        (out, opaque)
+    }
+
+    /// The key an expression over one table's columns is: a column, or a normalized
+    /// expression with that table's qualifier removed.
+    fn key_of(&mut self, e: &Expr) -> Option<(usize, KeyExpr)> {
+        if let Some(res) = self.as_column(e) {
+            return match res {
+                Res::Col(i, c) => Some((i, KeyExpr::Column(c))),
+                Res::Opaque => None,
+            };
+        }
+        let (accs, opaque) = self.refs(e);
+        match (accs.as_slice(), opaque) {
+            ([one], false) => {
+                let binding = self.accesses[*one].binding.clone();
+                Some((*one, KeyExpr::Expr(strip_qualifier(e, &binding))))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `e` is a value for comparisons against access `i`: it references no column of
+    /// `i` (parameters, literals, outer columns, other tables).
+    fn is_value_for(&mut self, e: &Expr, i: usize) -> bool {
+        let (accs, _) = self.refs(e);
+        !accs.contains(&i)
+    }
+
+    // ---- queries ---------------------------------------------------------------------
+
+    fn query(&mut self, q: &AstQuery) {
+        let mut scope = Scope::default();
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                // Recursive CTEs may name themselves; earlier CTEs are visible.
+                scope.ctes.push(ident_name(&cte.alias.name));
+                self.scopes.push(scope.clone());
+                self.query(&cte.query);
+                self.scopes.pop();
+            }
+        }
+        self.scopes.push(scope);
+        let first = self.accesses.len();
+        let single = self.set_expr(&q.body);
+        if let Some(sel_accesses) = single {
+            self.order_and_limit(q, first, &sel_accesses);
+        }
+        self.scopes.pop();
+    }
+
+    /// Analyze a query body. Returns the accesses of the FROM clause when the body is a
+    /// single SELECT (ORDER BY and LIMIT apply to it), else `None`.
+    fn set_expr(&mut self, body: &SetExpr) -> Option<(Vec<usize>, Scope)> {
+        match body {
+            SetExpr::Select(sel) => Some(self.select(sel)),
+            SetExpr::Query(q) => {
+                self.query(q);
+                None
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                self.set_expr(left);
+                self.set_expr(right);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Analyze one SELECT; returns its base-table accesses and its scope.
+    fn select(&mut self, sel: &Select) -> (Vec<usize>, Scope) {
+        let mut scope = Scope::default();
+        let first = self.accesses.len();
+        for twj in &sel.from {
+            self.bind_table_with_joins(twj, &mut scope);
+        }
+        let own: Vec<usize> = scope
+            .bindings
+            .iter()
+            .filter_map(|b| match b.target {
+                Target::Base(i) if i >= first => Some(i),
+                _ => None,
+            })
+            .collect();
+        self.scopes.push(scope);
+        for twj in &sel.from {
+            self.joins_of(twj);
+        }
+        if let Some(w) = &sel.selection {
+            self.where_clause(w);
+        }
+        for item in &sel.projection {
+            if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
+                self.subqueries_in(e);
+            }
+        }
+        if let Some(h) = &sel.having {
+            self.subqueries_in(h);
+        }
+        if let GroupByExpr::Expressions(exprs, _) = &sel.group_by {
+            for e in exprs {
+                if let Some((i, key)) = self.key_of(e) {
+                    self.accesses[i].group_by.push(key);
+                }
+            }
+        }
+        let scope = self.scopes.pop().unwrap_or_default();
+        (own, scope)
+    }
+
+    fn joins_of(&mut self, twj: &TableWithJoins) {
+        for j in &twj.joins {
+            let constraint = match &j.join_operator {
+                JoinOperator::Join(c)
+                | JoinOperator::Inner(c)
+                | JoinOperator::Left(c)
+                | JoinOperator::LeftOuter(c)
+                | JoinOperator::Right(c)
+                | JoinOperator::RightOuter(c)
+                | JoinOperator::FullOuter(c)
+                | JoinOperator::Semi(c)
+                | JoinOperator::LeftSemi(c)
+                | JoinOperator::RightSemi(c)
+                | JoinOperator::Anti(c)
+                | JoinOperator::LeftAnti(c)
+                | JoinOperator::RightAnti(c) => Some(c),
+                _ => None,
+            };
+            match constraint {
+                Some(JoinConstraint::On(e)) => self.where_clause(e),
+                Some(JoinConstraint::Using(cols)) => self.join_using(&j.relation, cols),
+                _ => {}
+            }
+            if let TableFactor::NestedJoin {
+                table_with_joins, ..
+            } = &j.relation
+            {
+                self.joins_of(table_with_joins);
+            }
+        }
+        if let TableFactor::NestedJoin {
+            table_with_joins, ..
+        } = &twj.relation
+        {
+            self.joins_of(table_with_joins);
+        }
+    }
+
+    /// `JOIN right USING (cols)`: each column is a join key between `right` and the
+    /// earlier table that has it.
+    fn join_using(&mut self, right: &TableFactor, cols: &[ObjectName]) {
+        let right_binding = match right {
+            TableFactor::Table { name, alias, .. } => alias
+                .as_ref()
+                .map(|a| ident_name(&a.name))
+                .or_else(|| object_base(name)),
+            _ => None,
+        };
+        let Some(scope) = self.scopes.last() else {
+            return;
+        };
+        let bindings = scope.bindings.clone();
+        let Some(ri) = bindings
+            .iter()
+            .rposition(|b| Some(&b.name) == right_binding.as_ref())
+        else {
+            return;
+        };
+        let Target::Base(r) = bindings[ri].target else {
+            return;
+        };
+        for c in cols {
+            let Some(col) = object_base(c) else { continue };
+            let left = bindings[..ri].iter().rev().find_map(|b| match b.target {
+                Target::Base(i)
+                    if self
+                        .schema
+                        .tables
+                        .get(&self.accesses[i].table)
+                        .is_some_and(|t| t.column(&col).is_some()) =>
+                {
+                    Some(i)
+                }
+                _ => None,
+            });
+            if let Some(l) = left {
+                self.add_join(l, col.clone(), r, col.clone());
+            }
+        }
+    }
+
+    fn add_join(&mut self, a: usize, a_col: String, b: usize, b_col: String) {
+        if a == b {
+            return;
+        }
+        let ka = JoinKey {
+            column: a_col,
+            partner: b,
+        };
+        if !self.accesses[a].join_keys.contains(&ka) {
+            self.accesses[a].join_keys.push(ka);
+        }
+        let kb = JoinKey {
+            column: b_col,
+            partner: a,
+        };
+        if !self.accesses[b].join_keys.contains(&kb) {
+            self.accesses[b].join_keys.push(kb);
+        }
+    }
+
+    fn push_filter(&mut self, i: usize, target: KeyExpr, op: FilterOp, conjunct: &Expr) {
+        let binding = self.accesses[i].binding.clone();
+        let text = strip_qualifier(conjunct, &binding);
+        self.accesses[i].filters.push(Filter { target, op, text });
+    }
+
+    /// Classify each conjunct of a WHERE / ON expression.
+    fn where_clause(&mut self, e: &Expr) {
+        match e {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => {
+                self.where_clause(left);
+                self.where_clause(right);
+            }
+            Expr::Nested(inner) => self.where_clause(inner),
+            _ => self.conjunct(e),
+        }
+    }
+
+    fn conjunct(&mut self, e: &Expr) {
+        match e {
+            Expr::BinaryOp { left, op, right } => {
+                let range = matches!(
+                    op,
+                    BinaryOperator::Lt
+                        | BinaryOperator::LtEq
+                        | BinaryOperator::Gt
+                        | BinaryOperator::GtEq
+                );
+                match op {
+                    BinaryOperator::Eq => self.comparison(left, right, e, true),
+                    _ if range => self.comparison(left, right, e, false),
+                    BinaryOperator::Or => {
+                        let (accs, _) = self.refs(e);
+                        for i in accs {
+                            self.accesses[i].has_or = true;
+                        }
+                        self.subqueries_in(e);
+                    }
+                    _ => self.other(e),
+                }
+            }
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                if *negated {
+                    return self.other(e);
+                }
+                if let Some((i, key)) = self.key_of(expr) {
+                    if list.iter().all(|v| self.is_value_for(v, i)) {
+                        let lits: Option<Vec<String>> = list.iter().map(literal_text).collect();
+                        let op = match lits {
+                            Some(mut l) if l.len() == 1 => FilterOp::Eq(l.pop()),
+                            Some(l) => FilterOp::In(l),
+                            None => FilterOp::In(Vec::new()),
+                        };
+                        self.push_filter(i, key, op, e);
+                    }
+                }
+                self.subqueries_in(e);
+            }
+            Expr::InSubquery {
+                expr,
+                subquery,
+                negated,
+            } => {
+                if !*negated {
+                    if let Some((i, key)) = self.key_of(expr) {
+                        self.push_filter(i, key, FilterOp::Eq(None), e);
+                    }
+                }
+                self.query(subquery);
+            }
+            Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
+                if !*negated {
+                    if let Some((i, key)) = self.key_of(expr) {
+                        if self.is_value_for(low, i) && self.is_value_for(high, i) {
+                            self.push_filter(i, key, FilterOp::Range, e);
+                        }
+                    }
+                }
+                self.subqueries_in(e);
+            }
+            Expr::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                ..
+            } => {
+                if let Some((i, key)) = self.key_of(expr) {
+                    let prefix = match literal_text(pattern) {
+                        Some(p) => {
+                            let body = p.trim_start_matches('\'');
+                            !body.is_empty() && !body.starts_with(['%', '_'])
+                        }
+                        None => false,
+                    };
+                    let op = if prefix && !*negated {
+                        FilterOp::LikePrefix
+                    } else {
+                        FilterOp::Other
+                    };
+                    self.push_filter(i, key, op, e);
+                }
+            }
+            Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
+                if let Some((i, key)) = self.key_of(inner) {
+                    let op = if matches!(e, Expr::IsNull(_)) {
+                        FilterOp::IsNull
+                    } else {
+                        FilterOp::IsNotNull
+                    };
+                    self.push_filter(i, key, op, e);
+                }
+            }
+            Expr::IsTrue(inner) | Expr::IsFalse(inner) => {
+                if let Some((i, key)) = self.key_of(inner) {
+                    let v = if matches!(e, Expr::IsTrue(_)) {
+                        "true"
+                    } else {
+                        "false"
+                    };
+                    self.push_filter(i, key, FilterOp::Eq(Some(v.into())), e);
+                }
+            }
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => {
+                // A boolean column used as a condition: `WHERE active`.
+                if let Some((i, key)) = self.key_of(e) {
+                    self.push_filter(i, key, FilterOp::Eq(Some("true".into())), e);
+                }
+            }
+            Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr,
+            } if matches!(**expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => {
+                if let Some((i, key)) = self.key_of(expr) {
+                    self.push_filter(i, key, FilterOp::Eq(Some("false".into())), e);
+                }
+            }
+            Expr::Exists { subquery, .. } => self.query(subquery),
+            _ => self.other(e),
+        }
+    }
+
+    /// `left op right` where `op` is `=` (`eq`) or a range operator.
+    fn comparison(&mut self, left: &Expr, right: &Expr, whole: &Expr, eq: bool) {
+        let l = self.key_of(left);
+        let r = self.key_of(right);
+        if let (Some((li, lk)), Some((ri, rk))) = (&l, &r) {
+            if li != ri {
+                if let (KeyExpr::Column(lc), KeyExpr::Column(rc), true) = (lk, rk, eq) {
+                    self.add_join(*li, lc.clone(), *ri, rc.clone());
+                }
+                self.subqueries_in(whole);
+                return;
+            }
+        }
+        let op = |other: &Expr| {
+            if eq {
+                FilterOp::Eq(literal_text(other))
+            } else {
+                FilterOp::Range
+            }
+        };
+        if let Some((i, key)) = l {
+            if self.is_value_for(right, i) {
+                let op = op(right);
+                self.push_filter(i, key, op, whole);
+            } else {
+                self.push_filter(i, key, FilterOp::Other, whole);
+            }
+        } else if let Some((i, key)) = r {
+            if self.is_value_for(left, i) {
+                let op = op(left);
+                self.push_filter(i, key, op, whole);
+            } else {
+                self.push_filter(i, key, FilterOp::Other, whole);
+            }
+        }
+        self.subqueries_in(whole);
+    }
+
+    /// A conjunct that is no index condition: recorded as `Other` on the one table it
+    /// constrains (so partial-index implication can still match its text).
+    fn other(&mut self, e: &Expr) {
+        let (accs, opaque) = self.refs(e);
+        if let ([i], false) = (accs.as_slice(), opaque) {
+            let binding = self.accesses[*i].binding.clone();
+            let text = strip_qualifier(e, &binding);
+            self.accesses[*i].filters.push(Filter {
+                target: KeyExpr::Expr(text.clone()),
+                op: FilterOp::Other,
+                text,
+            });
+        }
+        self.subqueries_in(e);
+    }
+
+    /// Analyze the subqueries nested in an expression.
+    fn subqueries_in(&mut self, e: &Expr) {
+        let mut cols = Vec::new();
+        let mut subs = Vec::new();
+        collect(e, &mut cols, &mut subs);
+        for q in subs {
+            self.query(q);
+        }
+    }
+
+    /// ORDER BY and LIMIT of a single-SELECT query apply to the table they name.
+    fn order_and_limit(&mut self, q: &AstQuery, first: usize, sel: &(Vec<usize>, Scope)) {
+        let (own, scope) = sel;
+        self.scopes.push(scope.clone());
+        let limit = match &q.limit_clause {
+            Some(LimitClause::LimitOffset { limit: Some(l), .. }) => limit_value(l),
+            Some(LimitClause::OffsetCommaLimit { limit, .. }) => limit_value(limit),
+            _ => None,
+        }
+        .or_else(|| {
+            q.fetch
+                .as_ref()
+                .and_then(|f| f.quantity.as_ref())
+                .and_then(limit_value)
+        });
+        let mut keys: Vec<(usize, SortKey)> = Vec::new();
+        let mut all_resolved = true;
+        if let Some(ob) = &q.order_by {
+            if let OrderByKind::Expressions(exprs) = &ob.kind {
+                for OrderByExpr { expr, options, .. } in exprs {
+                    match self.key_of(expr) {
+                        Some((i, key)) if own.contains(&i) => keys.push((
+                            i,
+                            SortKey {
+                                expr: key,
+                                desc: matches!(
+                                    options.sort,
+                                    Some(sqlparser::ast::OrderBySort::Desc)
+                                ),
+                                nulls_first: options.nulls_first,
+                            },
+                        )),
+                        _ => all_resolved = false,
+                    }
+                }
+            }
+        }
+        self.scopes.pop();
+        let _ = first;
+        if all_resolved && !keys.is_empty() && keys.iter().all(|(i, _)| *i == keys[0].0) {
+            let i = keys[0].0;
+            self.accesses[i].order_by = keys.into_iter().map(|(_, k)| k).collect();
+        }
+        if let Some(n) = limit {
+            for &i in own {
+                self.accesses[i].limit = Some(n);
+            }
+        }
+    }
+}
+
+fn limit_value(e: &Expr) -> Option<u64> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().ok(),
+            // A parameter: some small page size.
+            Value::Placeholder(_) => Some(u64::MAX),
+            _ => None,
+        },
+        _ => Some(u64::MAX),
+    }
+}
+
+/// Normalized text of `e` with `binding.` qualifiers removed.
+fn strip_qualifier(e: &Expr, binding: &str) -> String {
+    let text = crate::model::expr::normalize_expr(e);
+    if binding.is_empty() {
+        return text;
+    }
+    let pat = format!("{binding}.");
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(pos) = text[i..].find(&pat) {
+        let at = i + pos;
+        let boundary = text[..at]
+            .chars()
+            .last()
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '"')));
+        out.push_str(&text[i..at]);
+        if !boundary {
+            out.push_str(&pat);
+        }
+        i = at + pat.len();
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
+/// Column references and subqueries nested in an expression (not inside the subqueries).
+fn collect<'a>(e: &'a Expr, cols: &mut Vec<Vec<Ident>>, subs: &mut Vec<&'a AstQuery>) {
+    let mut go = |x: &'a Expr| collect(x, cols, subs);
+    match e {
+        Expr::Identifier(id) => cols.push(vec![id.clone()]),
+        Expr::CompoundIdentifier(parts) => cols.push(parts.clone()),
+        Expr::Subquery(q) => subs.push(q),
+        Expr::Exists { subquery, .. } => subs.push(subquery),
+        Expr::InSubquery { expr, subquery, .. } => {
+            collect(expr, cols, subs);
+            subs.push(subquery);
+        }
+        Expr::BinaryOp { left, right, .. }
+        | Expr::IsDistinctFrom(left, right)
+        | Expr::IsNotDistinctFrom(left, right) => {
+            collect(left, cols, subs);
+            collect(right, cols, subs);
+        }
+        Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
+            collect(left, cols, subs);
+            collect(right, cols, subs);
+        }
+        Expr::UnaryOp { expr, .. }
+        | Expr::Nested(expr)
+        | Expr::IsNull(expr)
+        | Expr::IsNotNull(expr)
+        | Expr::IsTrue(expr)
+        | Expr::IsFalse(expr)
+        | Expr::IsNotTrue(expr)
+        | Expr::IsNotFalse(expr)
+        | Expr::IsUnknown(expr)
+        | Expr::IsNotUnknown(expr)
+        | Expr::Cast { expr, .. }
+        | Expr::Collate { expr, .. }
+        | Expr::AtTimeZone {
+            timestamp: expr, ..
+        }
+        | Expr::Extract { expr, .. } => go(expr),
+        Expr::InList { expr, list, .. } => {
+            collect(expr, cols, subs);
+            for x in list {
+                collect(x, cols, subs);
+            }
+        }
+        Expr::Between {
+            expr, low, high, ..
+        } => {
+            collect(expr, cols, subs);
+            collect(low, cols, subs);
+            collect(high, cols, subs);
+        }
+        Expr::Like { expr, pattern, .. }
+        | Expr::ILike { expr, pattern, .. }
+        | Expr::SimilarTo { expr, pattern, .. }
+        | Expr::RLike { expr, pattern, .. } => {
+            collect(expr, cols, subs);
+            collect(pattern, cols, subs);
+        }
+        Expr::Function(f) => {
+            for args in [&f.parameters, &f.args] {
+                match args {
+                    FunctionArguments::List(list) => {
+                        for a in &list.args {
+                            let arg = match a {
+                                FunctionArg::Named { arg, .. }
+                                | FunctionArg::ExprNamed { arg, .. }
+                                | FunctionArg::Unnamed(arg) => arg,
+                            };
+                            if let FunctionArgExpr::Expr(x) = arg {
+                                collect(x, cols, subs);
+                            }
+                        }
+                    }
+                    FunctionArguments::Subquery(q) => subs.push(q),
+                    FunctionArguments::None => {}
+                }
+            }
+        }
+        Expr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            if let Some(o) = operand {
+                collect(o, cols, subs);
+            }
+            for c in conditions {
+                collect(&c.condition, cols, subs);
+                collect(&c.result, cols, subs);
+            }
+            if let Some(x) = else_result {
+                collect(x, cols, subs);
+            }
+        }
+        Expr::Tuple(items) => {
+            for x in items {
+                collect(x, cols, subs);
+            }
+        }
+        Expr::JsonAccess { value, .. } => collect(value, cols, subs),
+        _ => {}
+    }
+}

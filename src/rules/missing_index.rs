@@ -1,0 +1,179 @@
+//! `missing-index`: a query filters, joins or sorts a table on columns no index serves.
+
+use super::{fix, Context, Rule};
+use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
+use crate::model::coverage;
+use crate::model::schema::IndexKey;
+use crate::model::usage::{Query, TableAccess};
+
+pub static RULE: Rule = Rule {
+    name: "missing-index",
+    summary: "A query filters, joins or sorts a table on columns that no index serves",
+    default_severity: Severity::Warning,
+    doc: r#"## What it does
+Finds queries whose conditions on a table (equality, `IN`, range, `LIKE 'prefix%'`), whose join
+key into a table, or whose `ORDER BY ... LIMIT` has no declared index to serve it, and suggests
+the one composite index that would: equality columns first, then the range column or the sort
+columns with their directions.
+
+## Why is this bad?
+Without an index whose leading columns are the query's equality columns, the planner reads
+every row of the table (a sequential scan) and filters them, so the query slows down as the
+table grows. A top-N query (`ORDER BY created_at DESC LIMIT 20`) without an index on its sort
+key reads and sorts the whole table to return twenty rows. When a table is joined on a key and
+the other side is narrowed by its own conditions, a nested loop probes the table once per
+outer row: without an index on the join key each probe is a scan.
+
+## Example
+```sql
+-- migrations/0001_tasks.sql
+CREATE TABLE tasks (id bigint PRIMARY KEY, assignee_id bigint, due_date date);
+```
+```python
+cur.execute("SELECT * FROM tasks WHERE assignee_id = %s ORDER BY due_date")
+```
+
+## Use instead
+```sql
+CREATE INDEX CONCURRENTLY tasks_assignee_id_due_date_idx ON tasks (assignee_id, due_date);
+```
+
+## Known limitations
+- Table sizes are unknown without statistics: tables listed under `[tables] small` in
+  `idxlint.toml`, and lookup tables the migrations fill with `INSERT`, are never flagged.
+- A single boolean column or an `IS NULL` test alone is never suggested as an index (a partial
+  index usually fits better).
+- Conditions under a top-level `OR` get no verdict.
+- Queries on tables or columns the migrations do not declare get no verdict
+  (`--verbose` lists them).
+- Selectivity is not estimated: an index that serves the leading equality is taken as enough,
+  even when a longer composite would be better.
+
+## Options
+- `[tables] small = ["countries"]`: tables where a scan is fine.
+
+## References
+- PostgreSQL manual, 11.3 "Multicolumn Indexes" and 11.4 "Indexes and ORDER BY"
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for q in ctx.queries {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for (i, access) in q.accesses.iter().enumerate() {
+            let Some(table) = ctx.schema.tables.get(&access.table) else {
+                continue;
+            };
+            if ctx.is_small(table) {
+                continue;
+            }
+            let Some(gap) = coverage::gap(ctx.schema, table, &q.accesses, i, ctx.dialect) else {
+                continue;
+            };
+            if gap.misordered.is_some() {
+                continue; // misordered-index reports it
+            }
+            let shape = fix::index_shape(&table.name, &gap.keys);
+            if seen.contains(&(table.name.clone(), shape.clone())) {
+                continue;
+            }
+            seen.push((table.name.clone(), shape.clone()));
+            let mut d = Diagnostic::new(
+                RULE.name,
+                RULE.default_severity,
+                format!(
+                    "{}; no index serves it",
+                    describe(q, access, &gap.keys, gap.via_join)
+                ),
+                q.location.clone(),
+            );
+            d.reason = Some(reason(access, gap.via_join, ctx));
+            d.help = Some(format!("add an index on `{shape}`"));
+            d.fix = Some(Fix {
+                sql: fix::create_index_sql(ctx.dialect, &table.name, &gap.keys),
+            });
+            d.table = Some(table.name.clone());
+            d.columns = fix::key_names(&gap.keys);
+            d.related.push(Related {
+                message: format!("table {} declared here", table.name),
+                location: table.declared.clone(),
+            });
+            for ix in &gap.near_partial {
+                d.related.push(Related {
+                    message: format!(
+                        "index {} would serve this query but only covers rows WHERE {}",
+                        ix.name,
+                        ix.predicate.as_deref().unwrap_or_default()
+                    ),
+                    location: ix.declared.clone(),
+                });
+            }
+            out.push(d);
+        }
+    }
+}
+
+/// "query filters tasks on assignee_id and sorts by due_date"
+pub fn describe(q: &Query, access: &TableAccess, keys: &[IndexKey], via_join: bool) -> String {
+    let verb = match q.kind {
+        crate::model::usage::QueryKind::Update => "update",
+        crate::model::usage::QueryKind::Delete => "delete",
+        _ => "query",
+    };
+    let sort: Vec<String> = keys
+        .iter()
+        .filter(|k| access.order_by.iter().any(|o| o.expr == k.expr))
+        .filter(|k| {
+            !access
+                .filters
+                .iter()
+                .any(|f| f.target == k.expr && f.is_range())
+        })
+        .map(fix::key_sql)
+        .collect();
+    let filt: Vec<String> = keys
+        .iter()
+        .filter(|k| !sort.contains(&fix::key_sql(k)))
+        .map(|k| k.expr.display())
+        .collect();
+    let t = &access.table;
+    let mut parts = Vec::new();
+    if !filt.is_empty() {
+        let what = if via_join { "joins" } else { "filters" };
+        parts.push(format!("{what} {t} on {}", filt.join(", ")));
+    }
+    if !sort.is_empty() {
+        let by = format!(
+            "sorts {}by {}",
+            if filt.is_empty() {
+                format!("{t} ")
+            } else {
+                String::new()
+            },
+            sort.join(", ")
+        );
+        parts.push(if access.limit.is_some() {
+            format!("{by} with a LIMIT")
+        } else {
+            by
+        });
+    }
+    format!("{verb} {}", parts.join(" and "))
+}
+
+fn reason(access: &TableAccess, via_join: bool, ctx: &Context) -> String {
+    let db = match ctx.dialect {
+        crate::parse::Dialect::Postgres => "PostgreSQL",
+        crate::parse::Dialect::Mysql => "MySQL",
+        crate::parse::Dialect::Sqlite => "SQLite",
+    };
+    let t = &access.table;
+    if via_join {
+        format!("{db} probes `{t}` once for each row of the other side of the join; without an index on the join key each probe scans the table")
+    } else if access.filters.is_empty() {
+        format!("without an index that delivers this order, {db} reads and sorts every row of `{t}` to return the first rows")
+    } else {
+        format!("no index has these columns as its leading keys, so {db} reads every row of `{t}` (a full scan) and filters them; the cost grows with the table")
+    }
+}
