@@ -117,7 +117,10 @@ mod tests {
             expr: KeyExpr::Expr("lower(email)".into()),
             ..IndexKey::column("")
         };
-        assert_eq!(index_name("users", std::slice::from_ref(&e)), "users_lower_email_idx");
+        assert_eq!(
+            index_name("users", std::slice::from_ref(&e)),
+            "users_lower_email_idx"
+        );
         assert_eq!(keys_sql(&[e]), "(lower(email))");
         let long = vec![IndexKey::column(&"x".repeat(80))];
         assert_eq!(index_name("t", &long).len(), 63);

@@ -132,6 +132,7 @@ pub fn predicate_filters(schema: &Schema, table: &str, predicate: &str) -> Vec<F
                 target: Target::Base(0),
             }],
             ctes: Vec::new(),
+            aliases: Vec::new(),
         }],
         unresolved: false,
     };
@@ -159,6 +160,8 @@ struct Scope {
     bindings: Vec<Binding>,
     /// CTE names visible at this level.
     ctes: Vec<String>,
+    /// Output column aliases of the SELECT (`count(*) AS n`), which ORDER BY may name.
+    aliases: Vec<String>,
 }
 
 /// Where a column reference points.
@@ -336,6 +339,9 @@ impl<'s> Builder<'s> {
                         .is_some_and(|t| t.column(&col).is_some())
                 })
                 .collect();
+            if owners.is_empty() && scope.aliases.contains(&col) {
+                return Res::Opaque;
+            }
             match owners.as_slice() {
                 [one] => return Res::Col(*one, col),
                 [] if bases.len() == 1 && !has_derived => return self.column_of(bases[0], col),
@@ -464,6 +470,11 @@ impl<'s> Builder<'s> {
     /// Analyze one SELECT; returns its base-table accesses and its scope.
     fn select(&mut self, sel: &Select) -> (Vec<usize>, Scope) {
         let mut scope = Scope::default();
+        for item in &sel.projection {
+            if let SelectItem::ExprWithAlias { alias, .. } = item {
+                scope.aliases.push(ident_name(alias));
+            }
+        }
         let first = self.accesses.len();
         for twj in &sel.from {
             self.bind_table_with_joins(twj, &mut scope);
@@ -1012,5 +1023,211 @@ fn collect<'a>(e: &'a Expr, cols: &mut Vec<Vec<Ident>>, subs: &mut Vec<&'a AstQu
         }
         Expr::JsonAccess { value, .. } => collect(value, cols, subs),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Fragment;
+    use crate::model::schema::{Column, Table};
+    use crate::parse::{parse_fragment, Dialect};
+    use crate::source::{FileId, Location};
+
+    /// `users(id, email, org_id, active); orders(id, user_id, total, created_at)`
+    fn schema() -> Schema {
+        let loc = Location {
+            file: FileId(0),
+            range: 0..0,
+        };
+        let mut s = Schema::default();
+        for (name, cols) in [
+            (
+                "users",
+                &["id", "email", "org_id", "active", "created_at"][..],
+            ),
+            (
+                "orders",
+                &["id", "user_id", "total", "created_at", "status"][..],
+            ),
+        ] {
+            s.tables.insert(
+                name.into(),
+                Table {
+                    name: name.into(),
+                    columns: cols
+                        .iter()
+                        .map(|c| Column {
+                            name: c.to_string(),
+                            data_type: "text".into(),
+                            nullable: true,
+                            declared: loc.clone(),
+                        })
+                        .collect(),
+                    indexes: vec![],
+                    foreign_keys: vec![],
+                    declared: loc.clone(),
+                    seeded: false,
+                    clustered: false,
+                },
+            );
+        }
+        s
+    }
+
+    fn analyze(sql: &str) -> (Query, bool) {
+        let frag = Fragment::sql_file(sql);
+        let stmt = parse_fragment(Dialect::Postgres, FileId(0), &frag).remove(0);
+        assert!(stmt.ast.is_some(), "parse: {sql}");
+        analyze_statement(&schema(), &stmt).expect("a query")
+    }
+
+    /// `table: filters | joins | order | limit` in a compact form.
+    fn show(q: &Query) -> Vec<String> {
+        q.accesses
+            .iter()
+            .map(|a| {
+                let f: Vec<String> = a
+                    .filters
+                    .iter()
+                    .map(|f| format!("{}{:?}", f.target.display(), f.op))
+                    .collect();
+                let j: Vec<String> = a
+                    .join_keys
+                    .iter()
+                    .map(|j| format!("{}~{}", j.column, q.accesses[j.partner].table))
+                    .collect();
+                let o: Vec<String> = a
+                    .order_by
+                    .iter()
+                    .map(|o| format!("{}{}", o.expr.display(), if o.desc { " desc" } else { "" }))
+                    .collect();
+                format!(
+                    "{}: [{}] join[{}] order[{}] limit={:?}{}",
+                    a.table,
+                    f.join(", "),
+                    j.join(", "),
+                    o.join(", "),
+                    a.limit,
+                    if a.has_or { " or" } else { "" }
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn filters_sort_and_limit() {
+        let (q, ok) = analyze("SELECT * FROM users u WHERE u.org_id = $1 AND created_at > now() - interval '1 day' ORDER BY u.created_at DESC LIMIT 10");
+        assert!(ok);
+        assert_eq!(
+            show(&q),
+            ["users: [org_idEq(None), created_atRange] join[] order[created_at desc] limit=Some(10)"]
+        );
+    }
+
+    #[test]
+    fn joins_on_and_using() {
+        let (q, _) = analyze(
+            "SELECT o.id FROM users u JOIN orders o ON o.user_id = u.id AND o.status = 'paid' WHERE u.email = $1",
+        );
+        assert_eq!(
+            show(&q),
+            [
+                "users: [emailEq(None)] join[id~orders] order[] limit=None",
+                "orders: [statusEq(Some(\"'paid'\"))] join[user_id~users] order[] limit=None"
+            ]
+        );
+    }
+
+    #[test]
+    fn subqueries_ctes_and_unions() {
+        let (q, ok) = analyze(
+            "WITH big AS (SELECT user_id FROM orders WHERE total > 100) \
+             SELECT * FROM users WHERE id IN (SELECT user_id FROM big) \
+             UNION ALL SELECT * FROM users WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = users.id AND o.status = $1)",
+        );
+        assert!(ok);
+        assert_eq!(
+            show(&q),
+            [
+                "orders: [totalRange] join[] order[] limit=None",
+                "users: [idEq(None)] join[] order[] limit=None",
+                "users: [] join[id~orders] order[] limit=None",
+                "orders: [statusEq(None)] join[user_id~users] order[] limit=None",
+            ]
+        );
+    }
+
+    #[test]
+    fn update_delete_and_insert_select() {
+        let (q, _) = analyze("UPDATE orders SET status = 'x' WHERE user_id = $1 AND total < 5");
+        assert_eq!(q.kind, QueryKind::Update);
+        assert_eq!(
+            show(&q),
+            ["orders: [user_idEq(None), totalRange] join[] order[] limit=None"]
+        );
+        let (q, _) = analyze("DELETE FROM orders WHERE created_at < $1");
+        assert_eq!(
+            show(&q),
+            ["orders: [created_atRange] join[] order[] limit=None"]
+        );
+        let (q, _) = analyze("INSERT INTO orders (user_id) SELECT id FROM users WHERE org_id = 3");
+        assert_eq!(q.kind, QueryKind::InsertSelect);
+        assert_eq!(
+            show(&q),
+            ["users: [org_idEq(Some(\"3\"))] join[] order[] limit=None"]
+        );
+    }
+
+    #[test]
+    fn or_marks_instead_of_guessing() {
+        let (q, _) = analyze("SELECT * FROM users WHERE org_id = 1 AND (email = $1 OR id = $2)");
+        assert_eq!(
+            show(&q),
+            ["users: [org_idEq(Some(\"1\"))] join[] order[] limit=None or"]
+        );
+    }
+
+    #[test]
+    fn like_in_between_null_and_booleans() {
+        let (q, _) = analyze(
+            "SELECT * FROM users WHERE email LIKE 'ab%' AND org_id IN (1, 2) AND id BETWEEN 1 AND 9 AND created_at IS NULL AND active",
+        );
+        assert_eq!(
+            show(&q),
+            ["users: [emailLikePrefix, org_idIn([\"1\", \"2\"]), idRange, created_atIsNull, activeEq(Some(\"true\"))] join[] order[] limit=None"]
+        );
+        let (q, _) =
+            analyze("SELECT * FROM users WHERE email LIKE '%ab' AND id <> 3 AND org_id NOT IN (1)");
+        assert!(show(&q)[0].starts_with("users: [emailOther, "));
+    }
+
+    #[test]
+    fn expressions_keep_their_normalized_text() {
+        let (q, _) = analyze("SELECT * FROM users u WHERE LOWER(u.email) = lower($1)");
+        assert_eq!(
+            q.accesses[0].filters[0].target,
+            KeyExpr::Expr("lower(email)".into())
+        );
+    }
+
+    #[test]
+    fn unknown_tables_and_columns_are_unresolved() {
+        assert!(!analyze("SELECT * FROM users WHERE nope = 1").1);
+        assert!(!analyze("SELECT * FROM users u JOIN elsewhere e ON e.uid = u.id").1);
+        // An output alias in ORDER BY is not an unknown column.
+        let (q, ok) =
+            analyze("SELECT org_id, count(*) AS n FROM users GROUP BY org_id ORDER BY n DESC");
+        assert!(ok);
+        assert!(q.accesses[0].order_by.is_empty());
+    }
+
+    #[test]
+    fn order_by_on_another_table_is_not_attached() {
+        let (q, _) = analyze(
+            "SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id = $1 ORDER BY o.created_at LIMIT 5",
+        );
+        assert_eq!(q.accesses[0].order_by.len(), 0);
+        assert_eq!(q.accesses[1].order_by.len(), 1);
     }
 }
