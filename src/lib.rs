@@ -155,12 +155,7 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
     let (queries, unresolved) = model::usage::analyze_all(&schema, &query_stmts);
 
     // 5. Rules.
-    let ctx = rules::Context {
-        schema: &schema,
-        queries: &queries,
-        config,
-        dialect,
-    };
+    let ctx = rules::Context::new(&schema, &queries, config, dialect);
     for rule in rules::RULES {
         let RuleSetting::On(severity) = config.rule_setting(rule.name, rule.default_severity)
         else {

@@ -14,14 +14,20 @@
 //! - an expression index matches only the same (normalized) expression;
 //! - `LIKE 'p%'` is a range on a PostgreSQL B-tree only with a `*_pattern_ops` operator class
 //!   or the `C` collation (PostgreSQL manual, 11.10 "Operator Classes and Operator Families");
-//! - hash indexes serve only a single equality; GIN, GiST, BRIN and others serve none of the
-//!   B-tree patterns above.
+//! - hash indexes serve only a single equality;
+//! - GIN and GiST serve the operators of their operator class on the same column or
+//!   expression: `gin_trgm_ops`/`gist_trgm_ops` serve `LIKE '%x%'`, `ILIKE` and regular
+//!   expressions; `jsonb_ops` (GIN's default for jsonb) serves `@>`, `?`, `?|`, `?&`;
+//!   `jsonb_path_ops` only `@>`; array GIN serves `@>`, `<@`, `&&`; a GIN or GiST index over a
+//!   `tsvector` expression serves `@@` with the same expression (PostgreSQL manual, 64.4
+//!   "Built-in Operator Classes" of GIN, F.35 pg_trgm);
+//! - BRIN serves equality and range conditions on its leading key, lossily.
 //!
 //! Rules ask [`evaluate`], [`best`], [`suggest`], [`redundant_with`], [`identical`] and
 //! [`covers_leading`]; none re-implements these decisions.
 
 use crate::model::schema::{Index, IndexKey, KeyExpr, Schema, Table};
-use crate::model::usage::{predicate_filters, Filter, FilterOp, SortKey, TableAccess};
+use crate::model::usage::{predicate_filters, Filter, FilterOp, MatchOp, SortKey, TableAccess};
 use crate::parse::Dialect;
 
 /// What an index does for one access pattern.
@@ -33,6 +39,8 @@ pub struct Verdict {
     pub range_key: bool,
     /// The index returns rows in the query's `ORDER BY` order.
     pub sorted: bool,
+    /// A GIN / GiST / BRIN key serves one of the query's conditions.
+    pub matched: bool,
     /// `None` when the index may be used at all; else why not (method, partial predicate).
     pub unusable: Option<String>,
 }
@@ -40,7 +48,7 @@ pub struct Verdict {
 impl Verdict {
     /// The index narrows the rows read with at least one index condition.
     pub fn filters(&self) -> bool {
-        self.unusable.is_none() && (self.eq_keys > 0 || self.range_key)
+        self.unusable.is_none() && (self.eq_keys > 0 || self.range_key || self.matched)
     }
     /// The index delivers the ORDER BY without a sort.
     pub fn sorts(&self) -> bool {
@@ -58,6 +66,8 @@ pub struct Conditions {
     pub range: Vec<KeyExpr>,
     /// Range conditions that are `LIKE 'prefix%'`.
     pub like_prefix: Vec<KeyExpr>,
+    /// Conditions only GIN / GiST can serve.
+    pub matches: Vec<(KeyExpr, MatchOp)>,
 }
 
 impl Conditions {
@@ -77,6 +87,12 @@ impl Conditions {
                     push_unique(&mut c.range, &f.target);
                     push_unique(&mut c.like_prefix, &f.target);
                 }
+                FilterOp::Match(m) => {
+                    let pair = (f.target.clone(), *m);
+                    if !c.matches.contains(&pair) {
+                        c.matches.push(pair);
+                    }
+                }
                 FilterOp::IsNotNull | FilterOp::Other => {}
             }
         }
@@ -91,7 +107,12 @@ impl Conditions {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.eq.is_empty() && self.range.is_empty()
+        self.eq.is_empty() && self.range.is_empty() && self.matches.is_empty()
+    }
+
+    /// Only GIN / GiST conditions: a B-tree can do nothing for this access.
+    pub fn only_matches(&self) -> bool {
+        self.eq.is_empty() && self.range.is_empty() && !self.matches.is_empty()
     }
 }
 
@@ -129,16 +150,9 @@ pub fn evaluate(
         eq_keys: 0,
         range_key: false,
         sorted: false,
+        matched: false,
         unusable: None,
     };
-    let btree = index.is_btree();
-    if !btree && index.method != "hash" {
-        v.unusable = Some(format!(
-            "`{}` is a {} index, which does not serve equality, range or sort on plain keys",
-            index.name, index.method
-        ));
-        return v;
-    }
     if let Some(pred) = &index.predicate {
         if !implies(schema, &index.table, pred, access) {
             v.unusable = Some(format!(
@@ -148,14 +162,44 @@ pub fn evaluate(
             return v;
         }
     }
-    if !btree {
-        // Hash: one key, equality only, no order.
-        if let [key] = index.keys.as_slice() {
-            if cond.eq.contains(&key.expr) {
-                v.eq_keys = 1;
+    match index.method.as_str() {
+        "btree" => {}
+        "hash" => {
+            // One key, equality only, no order.
+            if let [key] = index.keys.as_slice() {
+                if cond.eq.contains(&key.expr) {
+                    v.eq_keys = 1;
+                }
             }
+            return v;
         }
-        return v;
+        "brin" => {
+            // Lossy block ranges: a bitmap scan for equality or range on the first key.
+            if let Some(key) = index.keys.first() {
+                v.range_key = cond.eq.contains(&key.expr) || cond.range.contains(&key.expr);
+            }
+            return v;
+        }
+        method => {
+            let table = schema.tables.get(&index.table);
+            v.matched = index.keys.iter().any(|key| {
+                let col_type = key
+                    .expr
+                    .as_column()
+                    .and_then(|c| table.and_then(|t| t.column(c)))
+                    .map(|c| c.data_type.as_str());
+                cond.matches.iter().any(|(e, m)| {
+                    *e == key.expr && operator_class_serves(method, key, col_type, *m)
+                })
+            });
+            if !v.matched && cond.matches.is_empty() {
+                v.unusable = Some(format!(
+                    "`{}` is a {method} index, which serves neither equality, range nor sort",
+                    index.name
+                ));
+            }
+            return v;
+        }
     }
     for key in &index.keys {
         if cond.eq.contains(&key.expr) {
@@ -173,6 +217,37 @@ pub fn evaluate(
     }
     v.sorted = !access.order_by.is_empty() && sorts(index, &access.order_by, cond, dialect);
     v
+}
+
+/// Whether a GIN / GiST / SP-GiST key serves operator `m`, by method, operator class and
+/// column type (`None` for expressions).
+fn operator_class_serves(method: &str, key: &IndexKey, col_type: Option<&str>, m: MatchOp) -> bool {
+    let opclass = key.opclass.as_deref().unwrap_or("");
+    let is_array = col_type.is_some_and(|t| t.ends_with("[]") || t.starts_with('_'));
+    let is_jsonb = col_type.is_some_and(|t| t == "jsonb");
+    let is_tsvector = col_type.map_or(
+        matches!(&key.expr, KeyExpr::Expr(e) if e.contains("to_tsvector")),
+        |t| t == "tsvector",
+    );
+    match (method, m) {
+        ("gin", MatchOp::Trigram) => opclass == "gin_trgm_ops",
+        ("gist", MatchOp::Trigram) => opclass == "gist_trgm_ops",
+        (_, MatchOp::Trigram) => false,
+        ("gin" | "gist", MatchOp::TextSearch) => is_tsvector,
+        (_, MatchOp::TextSearch) => false,
+        ("gin", MatchOp::Contains) => {
+            matches!(opclass, "" | "jsonb_ops" | "jsonb_path_ops" | "array_ops")
+                && !is_tsvector
+                && (is_jsonb || is_array || col_type.is_none() || !opclass.is_empty())
+        }
+        ("gin", MatchOp::KeyExists) => {
+            matches!(opclass, "" | "jsonb_ops") && (is_jsonb || col_type.is_none())
+        }
+        ("gin", MatchOp::ContainedBy | MatchOp::Overlap) => {
+            matches!(opclass, "" | "array_ops") && (is_array || col_type.is_none())
+        }
+        _ => false,
+    }
 }
 
 /// Whether scanning `index` (forwards or backwards) yields rows in `order`.
@@ -275,15 +350,28 @@ pub fn best<'t>(
         })
 }
 
-/// The B-tree keys that would serve `access` best: equality keys first, then either the
-/// range key or the ORDER BY keys (a range on the first sort key serves both).
-/// Boolean and `IS NULL` keys are left out; `None` when nothing useful remains.
+/// An index to add: its keys and access method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub keys: Vec<IndexKey>,
+    /// `btree` or `gin`.
+    pub method: &'static str,
+}
+
+/// The index that would serve `access` best. With equality or range conditions, a B-tree:
+/// equality keys first, then either the range key or the ORDER BY keys (a range on the first
+/// sort key serves both). With only GIN / GiST conditions (PostgreSQL), a GIN index on their
+/// column or expression with the operator class they need. Boolean and `IS NULL` keys are
+/// left out; `None` when nothing useful remains.
 pub fn suggest(
     table: &Table,
     access: &TableAccess,
     cond: &Conditions,
     dialect: Dialect,
-) -> Option<Vec<IndexKey>> {
+) -> Option<Suggestion> {
+    if cond.only_matches() {
+        return suggest_gin(table, cond, dialect);
+    }
     let is_bool = |k: &KeyExpr| {
         k.as_column()
             .and_then(|c| table.column(c))
@@ -352,7 +440,44 @@ pub fn suggest(
         seen.push(k.expr.clone());
         new
     });
-    Some(keys)
+    Some(Suggestion {
+        keys,
+        method: "btree",
+    })
+}
+
+/// A GIN index for the first GIN-only condition, with the operator class it needs.
+fn suggest_gin(table: &Table, cond: &Conditions, dialect: Dialect) -> Option<Suggestion> {
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    let (target, op) = cond.matches.first()?;
+    let col_type = target
+        .as_column()
+        .and_then(|c| table.column(c))
+        .map(|c| c.data_type.as_str());
+    let ops_on_target: Vec<MatchOp> = cond
+        .matches
+        .iter()
+        .filter(|(t, _)| t == target)
+        .map(|(_, m)| *m)
+        .collect();
+    let mut k = key(target);
+    k.opclass = match op {
+        MatchOp::Trigram => Some("gin_trgm_ops".into()),
+        // jsonb_path_ops is smaller and faster, but serves only @>.
+        MatchOp::Contains
+            if col_type == Some("jsonb")
+                && ops_on_target.iter().all(|m| *m == MatchOp::Contains) =>
+        {
+            Some("jsonb_path_ops".into())
+        }
+        _ => None,
+    };
+    Some(Suggestion {
+        keys: vec![k],
+        method: "gin",
+    })
 }
 
 fn key(k: &KeyExpr) -> IndexKey {
@@ -489,26 +614,40 @@ pub fn covers_leading(schema: &Schema, index: &Index, columns: &[String]) -> boo
     }
 }
 
+/// Which rule a gap belongs to.
+#[derive(Debug, Clone, Copy)]
+pub enum GapKind<'t> {
+    /// No index on these keys: `missing-index`.
+    Missing,
+    /// An index on the same keys in an order that cannot serve: `misordered-index`.
+    Misordered(&'t Index),
+    /// Every condition wraps its column in a function or arithmetic: `non-sargable-predicate`.
+    NonSargable,
+    /// Only pattern conditions with a leading wildcard (or ILIKE, regex): `leading-wildcard`.
+    LeadingWildcard,
+}
+
 /// An access pattern that no index serves, and what would.
 #[derive(Debug, Clone)]
 pub struct Gap<'t> {
-    /// The keys of the index to add.
-    pub keys: Vec<IndexKey>,
+    pub kind: GapKind<'t>,
+    /// The index to add.
+    pub suggestion: Suggestion,
     /// The need comes from a join key (this table is probed once per row of the other side).
     pub via_join: bool,
-    /// An index on the same columns in an order that cannot serve the query.
-    pub misordered: Option<&'t Index>,
     /// Partial indexes that would serve the query but whose predicate it does not imply.
     pub near_partial: Vec<&'t Index>,
+    /// For `NonSargable`: indexes leading with a column that the expression hides.
+    pub hidden: Vec<&'t Index>,
 }
 
 /// Whether `accesses[i]` needs an index that `table` does not have.
 ///
-/// An access needs an index when it has equality or range conditions; or, with none, when it
-/// sorts with a `LIMIT` (top-N); or, with neither, when it is joined on a key and the other
-/// side is narrowed by its own conditions (a nested loop probes this table per outer row).
-/// It is served when some index filters (or, for top-N, delivers the order). Accesses with a
-/// top-level `OR` or unknown columns get no verdict.
+/// An access needs an index when it has equality, range or GIN-operator conditions; or, with
+/// none, when it sorts with a `LIMIT` (top-N); or, with neither, when it is joined on a key
+/// and the other side is narrowed by its own conditions (a nested loop probes this table per
+/// outer row). It is served when some index filters (or, for top-N, delivers the order).
+/// Accesses with a top-level `OR` or unknown columns get no verdict.
 pub fn gap<'t>(
     schema: &Schema,
     table: &'t Table,
@@ -551,13 +690,7 @@ pub fn gap<'t>(
     {
         return None;
     }
-    let keys = suggest(table, access, &cond, dialect)?;
-    let misordered = table.indexes.iter().find(|ix| {
-        same_keys_other_order(ix, &keys)
-            && evaluate(schema, ix, access, &cond, dialect)
-                .unusable
-                .is_none()
-    });
+    let suggestion = suggest(table, access, &cond, dialect)?;
     let near_partial = table
         .indexes
         .iter()
@@ -568,11 +701,59 @@ pub fn gap<'t>(
             evaluate(schema, &whole, access, &cond, dialect).filters()
         })
         .collect();
+    let misordered = table.indexes.iter().find(|ix| {
+        same_keys_other_order(ix, &suggestion.keys)
+            && evaluate(schema, ix, access, &cond, dialect)
+                .unusable
+                .is_none()
+    });
+    let conditions: Vec<&KeyExpr> = cond.eq.iter().chain(&cond.range).collect();
+    let all_expressions =
+        !conditions.is_empty() && conditions.iter().all(|k| matches!(k, KeyExpr::Expr(_)));
+    let hidden = if all_expressions {
+        table
+            .indexes
+            .iter()
+            .filter(|ix| {
+                ix.keys
+                    .first()
+                    .and_then(|k| k.expr.as_column())
+                    .is_some_and(|c| {
+                        conditions.iter().any(|k| match k {
+                            KeyExpr::Expr(e) => mentions(e, c),
+                            KeyExpr::Column(_) => false,
+                        })
+                    })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let kind = if let Some(ix) = misordered {
+        GapKind::Misordered(ix)
+    } else if all_expressions {
+        GapKind::NonSargable
+    } else if cond.only_matches() && cond.matches.iter().all(|(_, m)| *m == MatchOp::Trigram) {
+        GapKind::LeadingWildcard
+    } else {
+        GapKind::Missing
+    };
     Some(Gap {
-        keys,
+        kind,
+        suggestion,
         via_join,
-        misordered,
         near_partial,
+        hidden,
+    })
+}
+
+/// Whether normalized expression text `e` mentions column `c` as a whole word.
+fn mentions(e: &str, c: &str) -> bool {
+    e.match_indices(c).any(|(i, _)| {
+        let before = e[..i].chars().last();
+        let after = e[i + c.len()..].chars().next();
+        let word = |ch: Option<char>| ch.is_some_and(|ch| ch.is_alphanumeric() || ch == '_');
+        !word(before) && !word(after)
     })
 }
 
@@ -605,6 +786,8 @@ mod tests {
             "email",
             "created_at",
             "deleted_at",
+            "data",
+            "tags",
         ];
         let mut t = Table {
             name: "t".into(),
@@ -612,7 +795,13 @@ mod tests {
                 .iter()
                 .map(|c| Column {
                     name: c.to_string(),
-                    data_type: if *c == "flag" { "boolean" } else { "text" }.into(),
+                    data_type: match *c {
+                        "flag" => "boolean",
+                        "data" => "jsonb",
+                        "tags" => "text[]",
+                        _ => "text",
+                    }
+                    .into(),
                     nullable: true,
                     declared: loc(),
                 })
@@ -638,7 +827,7 @@ mod tests {
             None => (rest, None),
         };
         let (method, keys) = match keys.trim().split_once(' ') {
-            Some((m, k)) if ["gin", "hash", "unique"].contains(&m) => (m, k),
+            Some((m, k)) if ["gin", "gist", "hash", "brin", "unique"].contains(&m) => (m, k),
             _ => ("btree", keys),
         };
         Index {
@@ -867,7 +1056,8 @@ mod tests {
             let a = access(&s, sql);
             let c = Conditions::of(&a, false);
             suggest(t, &a, &c, Dialect::Postgres).map(|k| {
-                k.iter()
+                k.keys
+                    .iter()
                     .map(|k| format!("{}{}", k.expr.display(), if k.desc { " DESC" } else { "" }))
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -954,5 +1144,109 @@ mod tests {
             &cols
         ));
         assert!(!covers_leading(&s, &index("i: gin a, b"), &cols));
+    }
+
+    #[test]
+    fn gin_and_gist_operator_classes() {
+        let q = "SELECT * FROM t WHERE email ILIKE $1";
+        assert!(verdict("i: gin email gin_trgm_ops", q).filters());
+        assert!(verdict("i: gist email gist_trgm_ops", q).filters());
+        assert!(!verdict("i: email", q).filters());
+        assert!(verdict(
+            "i: gin email gin_trgm_ops",
+            "SELECT * FROM t WHERE email LIKE '%x%'"
+        )
+        .filters());
+        assert!(verdict(
+            "i: gin email gin_trgm_ops",
+            "SELECT * FROM t WHERE email ~ 'x+'"
+        )
+        .filters());
+        let q = "SELECT * FROM t WHERE data @> '{\"a\": 1}'";
+        assert!(verdict("i: gin data", q).filters());
+        assert!(verdict("i: gin data jsonb_path_ops", q).filters());
+        let q = "SELECT * FROM t WHERE data ? 'kind'";
+        assert!(verdict("i: gin data", q).filters());
+        assert!(
+            !verdict("i: gin data jsonb_path_ops", q).filters(),
+            "path_ops serves only @>"
+        );
+        assert!(verdict("i: gin tags", "SELECT * FROM t WHERE tags && $1").filters());
+        assert!(!verdict("i: gin data", "SELECT * FROM t WHERE tags && $1").filters());
+        let q = "SELECT * FROM t WHERE to_tsvector(email) @@ plainto_tsquery($1)";
+        assert!(verdict("i: gin (to_tsvector(email))", q).filters());
+        assert!(!verdict("i: gin (to_tsvector(lower(email)))", q).filters());
+    }
+
+    #[test]
+    fn brin_serves_ranges_lossily() {
+        assert!(verdict(
+            "i: brin created_at",
+            "SELECT * FROM t WHERE created_at > $1"
+        )
+        .filters());
+        assert!(!verdict(
+            "i: brin created_at",
+            "SELECT * FROM t ORDER BY created_at LIMIT 1"
+        )
+        .sorts());
+    }
+
+    fn gap_kind(indexes: &[&str], sql: &str) -> Option<String> {
+        let s = schema(indexes);
+        let frag = Fragment::sql_file(sql);
+        let stmt = parse_fragment(Dialect::Postgres, FileId(0), &frag).remove(0);
+        let (q, _) = analyze_statement(&s, &stmt).unwrap();
+        let i = q.accesses.iter().position(|a| a.table == "t").unwrap();
+        gap(&s, &s.tables["t"], &q.accesses, i, Dialect::Postgres).map(|g| {
+            let kind = match g.kind {
+                GapKind::Missing => "missing".to_string(),
+                GapKind::Misordered(ix) => format!("misordered {}", ix.name),
+                GapKind::NonSargable => "non-sargable".into(),
+                GapKind::LeadingWildcard => "leading-wildcard".into(),
+            };
+            format!(
+                "{kind} {} {}",
+                g.suggestion.method,
+                crate::rules::fix::keys_sql(&g.suggestion.keys)
+            )
+        })
+    }
+
+    #[test]
+    fn gaps_are_classified_once() {
+        assert_eq!(
+            gap_kind(&[], "SELECT * FROM t WHERE a = $1").as_deref(),
+            Some("missing btree a")
+        );
+        assert_eq!(gap_kind(&["i: a"], "SELECT * FROM t WHERE a = $1"), None);
+        assert_eq!(
+            gap_kind(
+                &["i: created_at, a"],
+                "SELECT * FROM t WHERE a = $1 ORDER BY created_at"
+            )
+            .as_deref(),
+            Some("misordered i btree a, created_at")
+        );
+        assert_eq!(
+            gap_kind(
+                &["i: created_at"],
+                "SELECT * FROM t WHERE date(created_at) = $1"
+            )
+            .as_deref(),
+            Some("non-sargable btree (date(created_at))")
+        );
+        assert_eq!(
+            gap_kind(&[], "SELECT * FROM t WHERE email ILIKE $1").as_deref(),
+            Some("leading-wildcard gin email gin_trgm_ops")
+        );
+        assert_eq!(
+            gap_kind(&[], "SELECT * FROM t WHERE data @> $1").as_deref(),
+            Some("missing gin data jsonb_path_ops")
+        );
+        assert_eq!(
+            gap_kind(&[], "SELECT * FROM t WHERE email LIKE 'ab%'").as_deref(),
+            Some("missing btree email text_pattern_ops")
+        );
     }
 }

@@ -7,3 +7,4 @@ pub mod expr;
 pub mod fold;
 pub mod schema;
 pub mod usage;
+pub mod volatility;

@@ -1,6 +1,7 @@
 //! SQL text of suggested fixes, shared by the rules: the `CREATE INDEX` to add and the
 //! `DROP INDEX` to run, in the project's dialect.
 
+use crate::model::coverage::Suggestion;
 use crate::model::schema::{Index, IndexKey, IndexKind, KeyExpr};
 use crate::parse::Dialect;
 
@@ -66,14 +67,36 @@ pub fn index_name(table: &str, keys: &[IndexKey]) -> String {
     name + suffix
 }
 
-/// The statement that creates an index on `table` with `keys`.
-pub fn create_index_sql(dialect: Dialect, table: &str, keys: &[IndexKey]) -> String {
+/// The statement that creates an index on `table` with `keys` and access `method`.
+pub fn create_index_sql(dialect: Dialect, table: &str, keys: &[IndexKey], method: &str) -> String {
     let name = index_name(table, keys);
     let cols = keys_sql(keys);
+    let using = if method == "btree" {
+        String::new()
+    } else {
+        format!("USING {method} ")
+    };
+    let needs_trgm = keys.iter().any(|k| {
+        k.opclass
+            .as_deref()
+            .is_some_and(|o| o.ends_with("_trgm_ops"))
+    });
+    let ext = if needs_trgm {
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+    } else {
+        ""
+    };
     match dialect {
-        Dialect::Postgres => format!("CREATE INDEX CONCURRENTLY {name} ON {table} ({cols});"),
+        Dialect::Postgres => {
+            format!("{ext}CREATE INDEX CONCURRENTLY {name} ON {table} {using}({cols});")
+        }
         Dialect::Mysql | Dialect::Sqlite => format!("CREATE INDEX {name} ON {table} ({cols});"),
     }
+}
+
+/// The SQL of a suggested index.
+pub fn suggestion_sql(dialect: Dialect, table: &str, s: &Suggestion) -> String {
+    create_index_sql(dialect, table, &s.keys, s.method)
 }
 
 /// The statement that removes `index` (a constraint for primary keys and UNIQUE
@@ -100,6 +123,15 @@ pub fn index_shape(table: &str, keys: &[IndexKey]) -> String {
     format!("{table} ({})", keys_sql(keys))
 }
 
+/// `users (email)` or `docs USING gin (body gin_trgm_ops)`
+pub fn suggestion_shape(table: &str, s: &Suggestion) -> String {
+    if s.method == "btree" {
+        index_shape(table, &s.keys)
+    } else {
+        format!("{table} USING {} ({})", s.method, keys_sql(&s.keys))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +142,7 @@ mod tests {
         b.desc = true;
         let keys = vec![IndexKey::column("assignee_id"), b];
         assert_eq!(
-            create_index_sql(Dialect::Postgres, "tasks", &keys),
+            create_index_sql(Dialect::Postgres, "tasks", &keys, "btree"),
             "CREATE INDEX CONCURRENTLY tasks_assignee_id_due_date_idx ON tasks (assignee_id, due_date DESC);"
         );
         let e = IndexKey {

@@ -2,7 +2,7 @@
 
 use super::{fix, Context, Rule};
 use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
-use crate::model::coverage;
+use crate::model::coverage::GapKind;
 
 pub static RULE: Rule = Rule {
     name: "misordered-index",
@@ -48,52 +48,43 @@ None.
 };
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for q in ctx.queries {
-        for (i, access) in q.accesses.iter().enumerate() {
-            let Some(table) = ctx.schema.tables.get(&access.table) else {
-                continue;
-            };
-            if ctx.is_small(table) {
-                continue;
-            }
-            let Some(gap) = coverage::gap(ctx.schema, table, &q.accesses, i, ctx.dialect) else {
-                continue;
-            };
-            let Some(index) = gap.misordered else {
-                continue;
-            };
-            let shape = fix::index_shape(&table.name, &gap.keys);
-            let mut d = Diagnostic::new(
-                RULE.name,
-                RULE.default_severity,
-                format!(
-                    "index {} on `{}` has the right columns in an order that cannot serve this {}",
-                    index.name,
-                    fix::index_shape(&table.name, &index.keys),
-                    super::missing_index::describe(q, access, &gap.keys, gap.via_join)
-                ),
-                q.location.clone(),
-            );
-            d.reason = Some(format!(
-                "a B-tree is usable only from its leading keys: equality columns first, then one range or the ORDER BY keys; `{}` leads with {}",
+    for site in ctx.gaps() {
+        let GapKind::Misordered(index) = site.gap.kind else {
+            continue;
+        };
+        let (q, access, table, gap) = (site.query, site.access, site.table, &site.gap);
+        let keys = &gap.suggestion.keys;
+        let shape = fix::index_shape(&table.name, keys);
+        let mut d = Diagnostic::new(
+            RULE.name,
+            RULE.default_severity,
+            format!(
+                "index {} on `{}` has the right columns in an order that cannot serve this {}",
                 index.name,
-                index.keys.first().map(|k| k.expr.display()).unwrap_or_default()
-            ));
-            d.help = Some(format!(
-                "add an index on `{shape}`; drop `{}` if no other query needs it",
-                index.name
-            ));
-            d.fix = Some(Fix {
-                sql: fix::create_index_sql(ctx.dialect, &table.name, &gap.keys),
-            });
-            d.table = Some(table.name.clone());
-            d.columns = fix::key_names(&gap.keys);
-            d.index = Some(index.name.clone());
-            d.related.push(Related {
-                message: format!("index {} declared here", index.name),
-                location: index.declared.clone(),
-            });
-            out.push(d);
-        }
+                fix::index_shape(&table.name, &index.keys),
+                super::missing_index::describe(q, access, keys, gap.via_join)
+            ),
+            q.location.clone(),
+        );
+        d.reason = Some(format!(
+            "a B-tree is usable only from its leading keys: equality columns first, then one range or the ORDER BY keys; `{}` leads with {}",
+            index.name,
+            index.keys.first().map(|k| k.expr.display()).unwrap_or_default()
+        ));
+        d.help = Some(format!(
+            "add an index on `{shape}`; drop `{}` if no other query needs it",
+            index.name
+        ));
+        d.fix = Some(Fix {
+            sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
+        });
+        d.table = Some(table.name.clone());
+        d.columns = fix::key_names(keys);
+        d.index = Some(index.name.clone());
+        d.related.push(Related {
+            message: format!("index {} declared here", index.name),
+            location: index.declared.clone(),
+        });
+        out.push(d);
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{fix, Context, Rule};
 use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
-use crate::model::coverage;
+use crate::model::coverage::{Gap, GapKind};
 use crate::model::schema::IndexKey;
 use crate::model::usage::{Query, TableAccess};
 
@@ -59,59 +59,51 @@ CREATE INDEX CONCURRENTLY tasks_assignee_id_due_date_idx ON tasks (assignee_id, 
 };
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for q in ctx.queries {
-        let mut seen: Vec<(String, String)> = Vec::new();
-        for (i, access) in q.accesses.iter().enumerate() {
-            let Some(table) = ctx.schema.tables.get(&access.table) else {
-                continue;
-            };
-            if ctx.is_small(table) {
-                continue;
-            }
-            let Some(gap) = coverage::gap(ctx.schema, table, &q.accesses, i, ctx.dialect) else {
-                continue;
-            };
-            if gap.misordered.is_some() {
-                continue; // misordered-index reports it
-            }
-            let shape = fix::index_shape(&table.name, &gap.keys);
-            if seen.contains(&(table.name.clone(), shape.clone())) {
-                continue;
-            }
-            seen.push((table.name.clone(), shape.clone()));
-            let mut d = Diagnostic::new(
-                RULE.name,
-                RULE.default_severity,
-                format!(
-                    "{}; no index serves it",
-                    describe(q, access, &gap.keys, gap.via_join)
-                ),
-                q.location.clone(),
-            );
-            d.reason = Some(reason(access, gap.via_join, ctx));
-            d.help = Some(format!("add an index on `{shape}`"));
-            d.fix = Some(Fix {
-                sql: fix::create_index_sql(ctx.dialect, &table.name, &gap.keys),
-            });
-            d.table = Some(table.name.clone());
-            d.columns = fix::key_names(&gap.keys);
-            d.related.push(Related {
-                message: format!("table {} declared here", table.name),
-                location: table.declared.clone(),
-            });
-            for ix in &gap.near_partial {
-                d.related.push(Related {
-                    message: format!(
-                        "index {} would serve this query but only covers rows WHERE {}",
-                        ix.name,
-                        ix.predicate.as_deref().unwrap_or_default()
-                    ),
-                    location: ix.declared.clone(),
-                });
-            }
-            out.push(d);
+    for site in ctx.gaps() {
+        if !matches!(site.gap.kind, GapKind::Missing) {
+            continue;
         }
+        let (q, access, table, gap) = (site.query, site.access, site.table, &site.gap);
+        let keys = &gap.suggestion.keys;
+        let shape = fix::suggestion_shape(&table.name, &gap.suggestion);
+        let mut d = Diagnostic::new(
+            RULE.name,
+            RULE.default_severity,
+            format!(
+                "{}; no index serves it",
+                describe(q, access, keys, gap.via_join)
+            ),
+            q.location.clone(),
+        );
+        d.reason = Some(reason(access, gap.via_join, ctx));
+        d.help = Some(format!("add an index on `{shape}`"));
+        d.fix = Some(Fix {
+            sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
+        });
+        d.table = Some(table.name.clone());
+        d.columns = fix::key_names(keys);
+        d.related.push(Related {
+            message: format!("table {} declared here", table.name),
+            location: table.declared.clone(),
+        });
+        d.related.extend(near_partial(gap));
+        out.push(d);
     }
+}
+
+/// Related notes for partial indexes that would serve the query but for their predicate.
+pub fn near_partial(gap: &Gap) -> Vec<Related> {
+    gap.near_partial
+        .iter()
+        .map(|ix| Related {
+            message: format!(
+                "index {} would serve this query but only covers rows WHERE {}",
+                ix.name,
+                ix.predicate.as_deref().unwrap_or_default()
+            ),
+            location: ix.declared.clone(),
+        })
+        .collect()
 }
 
 /// "query filters tasks on assignee_id and sorts by due_date"
@@ -135,7 +127,21 @@ pub fn describe(q: &Query, access: &TableAccess, keys: &[IndexKey], via_join: bo
     let filt: Vec<String> = keys
         .iter()
         .filter(|k| !sort.contains(&fix::key_sql(k)))
-        .map(|k| k.expr.display())
+        .map(|k| {
+            let ops: Vec<&str> = access
+                .filters
+                .iter()
+                .filter(|f| f.target == k.expr)
+                .filter_map(|f| match f.op {
+                    crate::model::usage::FilterOp::Match(m) => Some(m.sql()),
+                    _ => None,
+                })
+                .collect();
+            match ops.first() {
+                Some(op) => format!("{} ({op})", k.expr.display()),
+                None => k.expr.display(),
+            }
+        })
         .collect();
     let t = &access.table;
     let mut parts = Vec::new();

@@ -7,9 +7,11 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::schema::Schema;
-use crate::model::usage::Query;
+use crate::model::coverage::{self, Gap};
+use crate::model::schema::{Schema, Table};
+use crate::model::usage::{Query, TableAccess};
 use crate::parse::Dialect;
+use std::sync::OnceLock;
 
 /// What every rule may look at.
 pub struct Context<'a> {
@@ -17,12 +19,75 @@ pub struct Context<'a> {
     pub queries: &'a [Query],
     pub config: &'a Config,
     pub dialect: Dialect,
+    /// Accesses no index serves, computed once for the rules that report them.
+    gaps: OnceLock<Vec<GapSite<'a>>>,
 }
 
-impl Context<'_> {
+/// One access of one query that no index serves.
+pub struct GapSite<'a> {
+    pub query: &'a Query,
+    pub access: &'a TableAccess,
+    pub table: &'a Table,
+    pub gap: Gap<'a>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        schema: &'a Schema,
+        queries: &'a [Query],
+        config: &'a Config,
+        dialect: Dialect,
+    ) -> Self {
+        Context {
+            schema,
+            queries,
+            config,
+            dialect,
+            gaps: OnceLock::new(),
+        }
+    }
+
+    /// Every access of every query that no index serves, on tables that are not small,
+    /// one per query and suggested index.
+    pub fn gaps(&self) -> &[GapSite<'a>] {
+        self.gaps.get_or_init(|| {
+            let mut out: Vec<GapSite<'a>> = Vec::new();
+            for query in self.queries {
+                let first = out.len();
+                for (i, access) in query.accesses.iter().enumerate() {
+                    let Some(table) = self.schema.tables.get(&access.table) else {
+                        continue;
+                    };
+                    if self.is_small(table) {
+                        continue;
+                    }
+                    let Some(gap) =
+                        coverage::gap(self.schema, table, &query.accesses, i, self.dialect)
+                    else {
+                        continue;
+                    };
+                    // A self-join may repeat the same need.
+                    if out[first..]
+                        .iter()
+                        .any(|g| g.table.name == table.name && g.gap.suggestion == gap.suggestion)
+                    {
+                        continue;
+                    }
+                    out.push(GapSite {
+                        query,
+                        access,
+                        table,
+                        gap,
+                    });
+                }
+            }
+            out
+        })
+    }
+
     /// A table where a scan is fine: listed under `[tables] small`, or filled by the
     /// migrations themselves (a lookup table).
-    pub fn is_small(&self, table: &crate::model::schema::Table) -> bool {
+    pub fn is_small(&self, table: &Table) -> bool {
         table.seeded || self.config.is_small_table(&table.name)
     }
 }
@@ -44,12 +109,16 @@ pub struct Rule {
 
 pub mod duplicate_index;
 pub mod fix;
+pub mod leading_wildcard;
 pub mod misordered_index;
 pub mod missing_index;
+pub mod non_sargable_predicate;
 pub mod parse_error;
 pub mod redundant_index;
 pub mod unindexed_foreign_key;
 pub mod unused_suppression;
+pub mod volatile_index_expression;
+pub mod wide_index;
 
 /// Every rule, in the order `idxlint rules` lists them.
 pub static RULES: &[&Rule] = &[
@@ -58,6 +127,10 @@ pub static RULES: &[&Rule] = &[
     &redundant_index::RULE,
     &duplicate_index::RULE,
     &unindexed_foreign_key::RULE,
+    &non_sargable_predicate::RULE,
+    &leading_wildcard::RULE,
+    &volatile_index_expression::RULE,
+    &wide_index::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
 ];

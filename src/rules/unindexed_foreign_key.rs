@@ -92,7 +92,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 fix::index_shape(&table.name, &keys)
             ));
             d.fix = Some(Fix {
-                sql: fix::create_index_sql(ctx.dialect, &table.name, &keys),
+                sql: fix::create_index_sql(ctx.dialect, &table.name, &keys, "btree"),
             });
             d.table = Some(table.name.clone());
             d.columns = fk.columns.clone();

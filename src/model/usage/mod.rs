@@ -41,8 +41,40 @@ pub enum FilterOp {
     Range,
     /// `LIKE 'prefix%'` (a range on a B-tree with a pattern-capable opclass or C collation).
     LikePrefix,
-    /// `<>`, `NOT IN`, `LIKE '%x'`, and anything else an index cannot use as a key condition.
+    /// An operator that a B-tree cannot serve but a GIN or GiST index can.
+    Match(MatchOp),
+    /// `<>`, `NOT IN`, `NOT LIKE`, and anything else no index can use as a key condition.
     Other,
+}
+
+/// Operators served by GIN / GiST operator classes rather than by a B-tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MatchOp {
+    /// `LIKE '%x%'`, `ILIKE`, `~`, `~*`, `SIMILAR TO`: `pg_trgm` (`gin_trgm_ops`).
+    Trigram,
+    /// `@>`: jsonb (`jsonb_ops`, `jsonb_path_ops`) and arrays.
+    Contains,
+    /// `<@`: arrays, jsonb (`jsonb_ops`).
+    ContainedBy,
+    /// `?`, `?|`, `?&`: jsonb keys (`jsonb_ops` only).
+    KeyExists,
+    /// `&&`: arrays.
+    Overlap,
+    /// `@@`: full-text search over a `tsvector`.
+    TextSearch,
+}
+
+impl MatchOp {
+    pub fn sql(self) -> &'static str {
+        match self {
+            MatchOp::Trigram => "LIKE '%...%'",
+            MatchOp::Contains => "@>",
+            MatchOp::ContainedBy => "<@",
+            MatchOp::KeyExists => "?",
+            MatchOp::Overlap => "&&",
+            MatchOp::TextSearch => "@@",
+        }
+    }
 }
 
 /// One conjunct of a WHERE / ON clause that constrains one table.
