@@ -6,6 +6,8 @@
 //! include = []                    # when non-empty, only these globs are read
 //! exclude = ["legacy/**"]         # never read
 //! fail-on = "warning"             # lowest severity that makes the exit code 1
+//! migration-runner = "plain"      # plain | golang-migrate | pop | alembic | rails | django |
+//!                                 # prisma | drizzle | flyway | sqitch
 //!
 //! [rules]                         # per-rule severity, or "off"
 //! redundant-index = "error"
@@ -54,6 +56,8 @@ pub struct Config {
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
     pub tables: TableHints,
+    /// How migrations are run (which files run inside a transaction).
+    pub migration_runner: Option<crate::model::migration::Runner>,
     /// Largest file read, in bytes (default 2 MiB).
     pub max_file_size: Option<u64>,
     /// Where the config was loaded from, if anywhere.

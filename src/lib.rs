@@ -155,7 +155,12 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
     let (queries, unresolved) = model::usage::analyze_all(&schema, &query_stmts);
 
     // 5. Rules.
-    let ctx = rules::Context::new(&schema, &queries, config, dialect);
+    let steps = model::migration::steps(
+        &schema_stmts,
+        &sources,
+        config.migration_runner.unwrap_or_default(),
+    );
+    let ctx = rules::Context::new(&schema, &queries, &steps, config, dialect);
     for rule in rules::RULES {
         let RuleSetting::On(severity) = config.rule_setting(rule.name, rule.default_severity)
         else {

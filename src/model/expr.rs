@@ -2,7 +2,16 @@
 //! compare equal when they are the same expression written differently (case of keywords
 //! and identifiers, whitespace, redundant parentheses).
 
-use sqlparser::ast::Expr;
+use sqlparser::ast::{Expr, Ident};
+
+/// An identifier's name: lower-cased unless quoted, as PostgreSQL folds identifiers.
+pub fn ident_name(id: &Ident) -> String {
+    if id.quote_style.is_some() {
+        id.value.clone()
+    } else {
+        id.value.to_lowercase()
+    }
+}
 
 /// Normalized text of an expression: lower-cased outside quotes, whitespace collapsed,
 /// redundant outer parentheses removed.

@@ -5,6 +5,7 @@
 pub mod coverage;
 pub mod expr;
 pub mod fold;
+pub mod migration;
 pub mod schema;
 pub mod usage;
 pub mod volatility;

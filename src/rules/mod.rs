@@ -8,6 +8,7 @@
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::coverage::{self, Gap};
+use crate::model::migration::Step;
 use crate::model::schema::{Schema, Table};
 use crate::model::usage::{Query, TableAccess};
 use crate::parse::Dialect;
@@ -19,6 +20,8 @@ pub struct Context<'a> {
     pub queries: &'a [Query],
     pub config: &'a Config,
     pub dialect: Dialect,
+    /// The DDL statements of migration files, in order.
+    pub steps: &'a [Step],
     /// Accesses no index serves, computed once for the rules that report them.
     gaps: OnceLock<Vec<GapSite<'a>>>,
 }
@@ -35,6 +38,7 @@ impl<'a> Context<'a> {
     pub fn new(
         schema: &'a Schema,
         queries: &'a [Query],
+        steps: &'a [Step],
         config: &'a Config,
         dialect: Dialect,
     ) -> Self {
@@ -43,6 +47,7 @@ impl<'a> Context<'a> {
             queries,
             config,
             dialect,
+            steps,
             gaps: OnceLock::new(),
         }
     }
@@ -107,15 +112,20 @@ pub struct Rule {
     pub check: Option<fn(&Context, &mut Vec<Diagnostic>)>,
 }
 
+pub mod concurrent_index_in_transaction;
+pub mod drop_index_not_concurrent;
 pub mod duplicate_index;
 pub mod fix;
+pub mod index_not_concurrent;
 pub mod leading_wildcard;
 pub mod misordered_index;
 pub mod missing_index;
 pub mod non_sargable_predicate;
 pub mod parse_error;
 pub mod redundant_index;
+pub mod reindex_not_concurrent;
 pub mod unindexed_foreign_key;
+pub mod unique_constraint_builds_index;
 pub mod unused_suppression;
 pub mod volatile_index_expression;
 pub mod wide_index;
@@ -131,6 +141,11 @@ pub static RULES: &[&Rule] = &[
     &leading_wildcard::RULE,
     &volatile_index_expression::RULE,
     &wide_index::RULE,
+    &index_not_concurrent::RULE,
+    &concurrent_index_in_transaction::RULE,
+    &drop_index_not_concurrent::RULE,
+    &reindex_not_concurrent::RULE,
+    &unique_constraint_builds_index::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
 ];

@@ -9,7 +9,7 @@
 //! scopes visible for correlated references.
 
 use super::{Filter, FilterOp, JoinKey, MatchOp, Query, QueryKind, SortKey, TableAccess};
-use crate::model::expr::normalize_text;
+use crate::model::expr::{ident_name, normalize_text};
 use crate::model::schema::{KeyExpr, Schema};
 use crate::parse::Statement;
 use rayon::prelude::*;
@@ -177,15 +177,6 @@ struct Builder<'s> {
     accesses: Vec<TableAccess>,
     scopes: Vec<Scope>,
     unresolved: bool,
-}
-
-/// Lower-cased unless quoted, as PostgreSQL folds identifiers.
-pub(crate) fn ident_name(id: &Ident) -> String {
-    if id.quote_style.is_some() {
-        id.value.clone()
-    } else {
-        id.value.to_lowercase()
-    }
 }
 
 /// The last part of an object name (the table without its schema).
