@@ -8,6 +8,7 @@
 
 use crate::config::{Config, DEFAULT_DOWN, DEFAULT_MIGRATIONS};
 use crate::extract::HostLang;
+use crate::parse::Dialect;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 
@@ -104,7 +105,12 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
 }
 
 /// Walk `paths` (files or folders) under `root`.
-pub fn discover(root: &Path, paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Skipped>) {
+pub fn discover(
+    root: &Path,
+    paths: &[PathBuf],
+    config: &Config,
+    dialect: Dialect,
+) -> (Vec<Candidate>, Vec<Skipped>) {
     let rules = PathRules::new(config);
     let mut out = Vec::new();
     let mut skipped = Vec::new();
@@ -155,6 +161,13 @@ pub fn discover(root: &Path, paths: &[PathBuf], config: &Config) -> (Vec<Candida
             {
                 continue;
             }
+            if let Some(other) = other_dialect(abs, dialect) {
+                skipped.push(Skipped {
+                    path: rel,
+                    reason: format!("migration for another dialect ({other})"),
+                });
+                continue;
+            }
             let migration = rules.is_migration(&rel);
             out.push(Candidate {
                 abs_path: abs.to_path_buf(),
@@ -167,6 +180,26 @@ pub fn discover(root: &Path, paths: &[PathBuf], config: &Config) -> (Vec<Candida
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     (out, skipped)
+}
+
+/// The dialect a file name says it is for (`x.mysql.up.sql`), when that is not `dialect`.
+/// Go projects often keep one migration file per database side by side.
+pub fn other_dialect(path: &Path, dialect: Dialect) -> Option<&'static str> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let mut parts = name.split('.');
+    parts.next(); // the stem itself never names a dialect
+    for part in parts {
+        let (named, is) = match part {
+            "postgres" | "postgresql" | "pg" | "psql" => ("postgres", Dialect::Postgres),
+            "mysql" | "mariadb" => ("mysql", Dialect::Mysql),
+            "sqlite" | "sqlite3" => ("sqlite", Dialect::Sqlite),
+            "cockroach" | "cockroachdb" | "crdb" => return Some("cockroach"),
+            "mssql" | "sqlserver" => return Some("sqlserver"),
+            _ => continue,
+        };
+        return (is != dialect).then_some(named);
+    }
+    None
 }
 
 /// `abs` relative to `root`, `/`-separated; the path itself when outside `root`.
@@ -194,5 +227,33 @@ fn err_path(err: &ignore::Error, root: &Path) -> String {
         }
         ignore::Error::Loop { child, .. } => relative(root, child),
         _ => String::from("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dialect_specific_file_names() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            other_dialect(&p("m/1_x.mysql.up.sql"), Dialect::Postgres),
+            Some("mysql")
+        );
+        assert_eq!(
+            other_dialect(&p("m/1_x.postgres.up.sql"), Dialect::Postgres),
+            None
+        );
+        assert_eq!(
+            other_dialect(&p("m/1_x.sqlite3.up.sql"), Dialect::Sqlite),
+            None
+        );
+        assert_eq!(
+            other_dialect(&p("m/1_x.cockroach.up.sql"), Dialect::Postgres),
+            Some("cockroach")
+        );
+        assert_eq!(other_dialect(&p("m/1_x.up.sql"), Dialect::Mysql), None);
+        assert_eq!(other_dialect(&p("m/mysql.sql"), Dialect::Postgres), None);
     }
 }

@@ -94,7 +94,7 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
     let max_size = config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
 
     // 1. Discover the files.
-    let (candidates, mut skipped) = discover::discover(root, paths, config);
+    let (candidates, mut skipped) = discover::discover(root, paths, config, dialect);
 
     // 2-3. Read, extract and parse every file, in parallel; results stay in path order.
     let outputs: Vec<FileOutput> = candidates

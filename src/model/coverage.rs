@@ -580,6 +580,35 @@ pub fn redundant_with(a: &Index, b: &Index) -> bool {
     a.include.iter().all(|c| b_cols.contains(c))
 }
 
+/// The keys an index really has: on a clustered table (MySQL InnoDB, SQLite `WITHOUT
+/// ROWID`), a secondary index ends with the primary-key columns it does not already hold.
+pub fn effective_keys(table: &Table, index: &Index) -> Vec<IndexKey> {
+    let mut keys = index.keys.clone();
+    if table.clustered && index.kind != crate::model::schema::IndexKind::PrimaryKey {
+        if let Some(pk) = table.primary_key() {
+            for k in &pk.keys {
+                if !keys.iter().any(|x| x.expr == k.expr) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// [`redundant_with`], comparing the keys indexes really have on `table` (see
+/// [`effective_keys`]): on InnoDB, `(a, id)` and `(a)` are the same index.
+pub fn redundant_in(table: &Table, a: &Index, b: &Index) -> bool {
+    if !table.clustered {
+        return redundant_with(a, b);
+    }
+    let widen = |i: &Index| Index {
+        keys: effective_keys(table, i),
+        ..i.clone()
+    };
+    redundant_with(&widen(a), &widen(b))
+}
+
 /// Whether `index` has `columns` as its leading keys, in any order among themselves, and so
 /// serves lookups by them (a foreign key's referencing columns). A partial index counts
 /// only when its predicate is implied by the columns being NOT NULL.

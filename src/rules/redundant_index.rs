@@ -21,6 +21,10 @@ never called redundant unless the other is unique on exactly the same keys (it e
 constraint the longer index does not). A primary key is never reported. Indexes that are the
 same in every respect are `duplicate-index` instead.
 
+On MySQL (InnoDB), every secondary index implicitly ends with the primary key, so a
+secondary `(a, id)` is the same index as `(a)`: the one with the primary-key column written
+out is reported.
+
 ## Why is this bad?
 Every index costs disk, memory in the buffer cache and time on every `INSERT`, `UPDATE` and
 `DELETE`. A B-tree on `(a, b)` serves every lookup an index on `(a)` serves, at nearly the
@@ -61,10 +65,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(b) = table.indexes.iter().enumerate().find_map(|(bi, b)| {
                 let candidate = bi != ai
                     && !coverage::identical(a, b)
-                    && coverage::redundant_with(a, b)
+                    && coverage::redundant_in(table, a, b)
                     // Equivalent pair (each redundant with the other): report one, the
-                    // plain index rather than a constraint's, else the later one.
-                    && (!coverage::redundant_with(b, a)
+                    // plain index rather than a constraint's, else the one with more written
+                    // keys (InnoDB's `(a, id)` beside `(a)`), else the later one.
+                    && (!coverage::redundant_in(table, b, a)
                         || keeps_precedence(b, bi, a, ai));
                 candidate.then_some(b)
             }) else {
@@ -108,6 +113,6 @@ fn keeps_precedence(keep: &Index, ki: usize, drop: &Index, di: usize) -> bool {
     match (constraint(keep), constraint(drop)) {
         (true, false) => true,
         (false, true) => false,
-        _ => ki < di,
+        _ => (keep.keys.len(), ki) < (drop.keys.len(), di),
     }
 }
