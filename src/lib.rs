@@ -21,6 +21,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 
 use config::{Config, RuleSetting};

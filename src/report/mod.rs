@@ -3,6 +3,7 @@
 //! computed here, never earlier.
 
 pub mod human;
+pub mod inspect;
 pub mod json;
 pub mod schema;
 

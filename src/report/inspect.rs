@@ -1,0 +1,228 @@
+//! `idxlint inspect FILE:LINE`: for the query at that place, the access pattern per table,
+//! every index considered on those tables, and why each does or does not serve it. This is
+//! how users come to trust (or dispute) a verdict.
+
+use crate::config::Config;
+use crate::model::coverage::{self, Conditions, GapKind};
+use crate::model::usage::{FilterOp, Query, TableAccess};
+use crate::rules::{fix, Context};
+use crate::Analysis;
+use std::io::{self, Write};
+
+/// The queries whose SQL spans `line` (1-based) of `path`.
+pub fn queries_at<'a>(analysis: &'a Analysis, path: &str, line: usize) -> Vec<(&'a Query, bool)> {
+    let resolved = analysis.queries.iter().map(|q| (q, true));
+    let unresolved = analysis.unresolved.iter().map(|q| (q, false));
+    resolved
+        .chain(unresolved)
+        .filter(|(q, _)| {
+            let f = analysis.sources.get(q.location.file);
+            if f.path != path {
+                return false;
+            }
+            let first = f.lines.line_of(q.location.range.start) + 1;
+            let last = f.lines.line_of(
+                q.location
+                    .range
+                    .end
+                    .saturating_sub(1)
+                    .max(q.location.range.start),
+            ) + 1;
+            (first..=last).contains(&line)
+        })
+        .collect()
+}
+
+fn list(items: Vec<String>) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn pattern(out: &mut dyn Write, a: &TableAccess, q: &Query) -> io::Result<()> {
+    let by = |pred: &dyn Fn(&FilterOp) -> bool| {
+        list(
+            a.filters
+                .iter()
+                .filter(|f| pred(&f.op))
+                .map(|f| f.text.clone())
+                .collect(),
+        )
+    };
+    writeln!(
+        out,
+        "  equality:  {}",
+        by(&|op| matches!(op, FilterOp::Eq(_) | FilterOp::In(_) | FilterOp::IsNull))
+    )?;
+    writeln!(
+        out,
+        "  range:     {}",
+        by(&|op| matches!(op, FilterOp::Range | FilterOp::LikePrefix))
+    )?;
+    writeln!(
+        out,
+        "  operators: {}",
+        by(&|op| matches!(op, FilterOp::Match(_)))
+    )?;
+    writeln!(
+        out,
+        "  other:     {}",
+        by(&|op| matches!(op, FilterOp::IsNotNull | FilterOp::Other))
+    )?;
+    writeln!(
+        out,
+        "  join:      {}",
+        list(
+            a.join_keys
+                .iter()
+                .map(|j| format!("{} = {}", j.column, q.accesses[j.partner].table))
+                .collect()
+        )
+    )?;
+    writeln!(
+        out,
+        "  sort:      {}",
+        list(
+            a.order_by
+                .iter()
+                .map(|o| format!("{}{}", o.expr.display(), if o.desc { " DESC" } else { "" }))
+                .collect()
+        )
+    )?;
+    writeln!(
+        out,
+        "  group by:  {}",
+        list(a.group_by.iter().map(|g| g.display()).collect())
+    )?;
+    let limit = match a.limit {
+        Some(u64::MAX) => "a parameter".to_string(),
+        Some(n) => n.to_string(),
+        None => "-".into(),
+    };
+    writeln!(out, "  limit:     {limit}")?;
+    if a.has_or {
+        writeln!(
+            out,
+            "  note:      a top-level OR involves this table: no verdict"
+        )?;
+    }
+    if !a.unknown_columns.is_empty() {
+        writeln!(out, "  unknown columns: {}", a.unknown_columns.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Print the inspection of the queries at `path:line`. Returns how many were found.
+pub fn render(
+    analysis: &Analysis,
+    config: &Config,
+    path: &str,
+    line: usize,
+    out: &mut dyn Write,
+) -> io::Result<usize> {
+    let found = queries_at(analysis, path, line);
+    let ctx = Context::new(
+        &analysis.schema,
+        &analysis.queries,
+        &[],
+        config,
+        analysis.dialect,
+    );
+    for (q, resolved) in &found {
+        let (start, _) = super::span(&analysis.sources, &q.location);
+        writeln!(out, "query at {path}:{}:{}", start.line, start.column)?;
+        writeln!(out, "  {}", q.sql)?;
+        if !resolved {
+            writeln!(
+                out,
+                "  (names a table or column the migrations do not declare: no verdict)"
+            )?;
+        }
+        for (i, a) in q.accesses.iter().enumerate() {
+            writeln!(out)?;
+            let Some(table) = analysis.schema.tables.get(&a.table) else {
+                writeln!(out, "table {}: not declared by the migrations", a.table)?;
+                continue;
+            };
+            let (decl, _) = super::span(&analysis.sources, &table.declared);
+            writeln!(
+                out,
+                "table {} (declared {}:{}:{}){}",
+                table.name,
+                analysis.sources.get(table.declared.file).path,
+                decl.line,
+                decl.column,
+                if ctx.is_small(table) {
+                    ", small: scans are fine"
+                } else {
+                    ""
+                }
+            )?;
+            pattern(out, a, q)?;
+            let cond = Conditions::of(a, false);
+            writeln!(out, "  indexes:")?;
+            for ix in &table.indexes {
+                let v = coverage::evaluate(&analysis.schema, ix, a, &cond, analysis.dialect);
+                let why = if let Some(u) = &v.unusable {
+                    format!("not usable: {u}")
+                } else if v.filters() || v.sorts() {
+                    let mut parts = Vec::new();
+                    if v.eq_keys > 0 {
+                        parts.push(format!("equality on its first {} key(s)", v.eq_keys));
+                    }
+                    if v.range_key {
+                        parts.push("a range on the next key".into());
+                    }
+                    if v.matched {
+                        parts.push("an operator of its operator class".into());
+                    }
+                    if v.sorted {
+                        parts.push("delivers the ORDER BY".into());
+                    }
+                    format!("serves: {}", parts.join(", "))
+                } else {
+                    let lead = ix
+                        .keys
+                        .first()
+                        .map(|k| k.expr.display())
+                        .unwrap_or_default();
+                    format!("not used: no condition on its leading key {lead}")
+                };
+                writeln!(
+                    out,
+                    "    {} {}: {why}",
+                    ix.name,
+                    fix::index_shape(&table.name, &ix.keys)
+                )?;
+            }
+            if table.indexes.is_empty() {
+                writeln!(out, "    (none)")?;
+            }
+            let verdict = if !resolved {
+                "no verdict".to_string()
+            } else {
+                match coverage::gap(&analysis.schema, table, &q.accesses, i, analysis.dialect) {
+                    _ if ctx.is_small(table) => "fine: small table".into(),
+                    None => "served (or nothing an index could do)".into(),
+                    Some(g) => {
+                        let rule = match g.kind {
+                            GapKind::Missing => "missing-index",
+                            GapKind::Misordered(_) => "misordered-index",
+                            GapKind::NonSargable => "non-sargable-predicate",
+                            GapKind::LeadingWildcard => "leading-wildcard",
+                        };
+                        format!(
+                            "{rule}: {}",
+                            fix::suggestion_sql(analysis.dialect, &table.name, &g.suggestion)
+                        )
+                    }
+                }
+            };
+            writeln!(out, "  verdict: {verdict}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(found.len())
+}
