@@ -6,6 +6,7 @@
 //! include = []                    # when non-empty, only these globs are read
 //! exclude = ["legacy/**"]         # never read
 //! fail-on = "warning"             # lowest severity that makes the exit code 1
+//! postgres-version = 16           # 18+: skip scans are noted in findings
 //! migration-runner = "plain"      # plain | golang-migrate | pop | alembic | rails | django |
 //!                                 # prisma | drizzle | flyway | sqitch
 //!
@@ -56,6 +57,8 @@ pub struct Config {
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
     pub tables: TableHints,
+    /// PostgreSQL major version (default 16): 18 adds B-tree skip scans.
+    pub postgres_version: Option<u32>,
     /// How migrations are run (which files run inside a transaction).
     pub migration_runner: Option<crate::model::migration::Runner>,
     /// Largest file read, in bytes (default 2 MiB).

@@ -668,6 +668,9 @@ pub struct Gap<'t> {
     pub near_partial: Vec<&'t Index>,
     /// For `NonSargable`: indexes leading with a column that the expression hides.
     pub hidden: Vec<&'t Index>,
+    /// B-trees whose second key has an equality condition while the first has none: a
+    /// PostgreSQL 18 skip scan may use them when the first key has few distinct values.
+    pub skip_scan: Vec<&'t Index>,
 }
 
 /// Whether `accesses[i]` needs an index that `table` does not have.
@@ -767,12 +770,25 @@ pub fn gap<'t>(
     } else {
         GapKind::Missing
     };
+    let skip_scan = table
+        .indexes
+        .iter()
+        .filter(|ix| {
+            ix.is_btree()
+                && ix.keys.len() >= 2
+                && !cond.eq.contains(&ix.keys[0].expr)
+                && !cond.range.contains(&ix.keys[0].expr)
+                && cond.eq.contains(&ix.keys[1].expr)
+                && ix.predicate.is_none()
+        })
+        .collect();
     Some(Gap {
         kind,
         suggestion,
         via_join,
         near_partial,
         hidden,
+        skip_scan,
     })
 }
 

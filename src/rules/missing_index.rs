@@ -51,6 +51,8 @@ CREATE INDEX CONCURRENTLY tasks_assignee_id_due_date_idx ON tasks (assignee_id, 
 
 ## Options
 - `[tables] small = ["countries"]`: tables where a scan is fine.
+- `postgres-version = 18`: notes indexes that a B-tree skip scan might use (the finding
+  stays: a skip scan only pays when the leading column has few distinct values).
 
 ## References
 - PostgreSQL manual, 11.3 "Multicolumn Indexes" and 11.4 "Indexes and ORDER BY"
@@ -87,8 +89,29 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             location: table.declared.clone(),
         });
         d.related.extend(near_partial(gap));
+        d.related.extend(skip_scan(ctx, gap));
         out.push(d);
     }
+}
+
+/// On PostgreSQL 18+, notes for indexes a skip scan might use.
+pub fn skip_scan(ctx: &Context, gap: &Gap) -> Vec<Related> {
+    if ctx.dialect != crate::parse::Dialect::Postgres
+        || ctx.config.postgres_version.unwrap_or(16) < 18
+    {
+        return Vec::new();
+    }
+    gap.skip_scan
+        .iter()
+        .map(|ix| Related {
+            message: format!(
+                "PostgreSQL 18+ may skip-scan {} if its leading column {} has few distinct values",
+                ix.name,
+                ix.keys[0].expr.display()
+            ),
+            location: ix.declared.clone(),
+        })
+        .collect()
 }
 
 /// Related notes for partial indexes that would serve the query but for their predicate.
