@@ -1,0 +1,31 @@
+//! `--format github`: the workflow commands for the fixture project, escaping included.
+
+use std::path::Path;
+use std::process::Command;
+
+fn project() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/integration/project"
+    ))
+}
+
+#[test]
+fn github_annotations_for_the_fixture_project() {
+    let out = Command::new(env!("CARGO_BIN_EXE_idxlint"))
+        .args(["check", "--format", "github"])
+        .current_dir(project())
+        .output()
+        .expect("run idxlint");
+    assert_eq!(out.status.code(), Some(1), "findings make the exit code 1");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "one command per finding:\n{text}");
+    assert!(lines
+        .iter()
+        .all(|l| l.starts_with("::warning file=app/queries.sql,")));
+    // `%` in the parser's message is escaped; the help's line breaks become %0A.
+    assert!(lines[1].ends_with("found: %25"), "{}", lines[1]);
+    assert!(lines[2].contains("%0A%0Ahelp: "), "{}", lines[2]);
+    insta::assert_snapshot!(text);
+}

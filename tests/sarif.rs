@@ -1,0 +1,113 @@
+//! `--format sarif`: the SARIF log of the fixture project, its structure, a snapshot, and the
+//! verdict of Microsoft's validator (`sarif-multitool validate`, installed by
+//! `.ci/install-tools`). Without the validator the test fails, unless
+//! `IDXLINT_SKIP_EXTERNAL=1` is set.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn project() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/integration/project"
+    ))
+}
+
+fn sarif_text() -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_idxlint"))
+        .args(["check", "--format", "sarif"])
+        .current_dir(project())
+        .output()
+        .expect("run idxlint");
+    assert_eq!(out.status.code(), Some(1), "findings make the exit code 1");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// `IDXLINT_SARIF_MULTITOOL`, else `.tools/npm/node_modules/.bin/sarif-multitool`, else PATH.
+fn multitool() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("IDXLINT_SARIF_MULTITOOL") {
+        return Some(PathBuf::from(p));
+    }
+    let local =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/npm/node_modules/.bin/sarif-multitool");
+    if local.is_file() {
+        return Some(local);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join("sarif-multitool"))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn sarif_structure_and_snapshot() {
+    let text = sarif_text();
+    let log: Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 3);
+    for r in results {
+        let i = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"], "ruleIndex points at the rule");
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+            "%SRCROOT%"
+        );
+        assert_eq!(
+            r["partialFingerprints"]["idxlintFingerprint/v1"]
+                .as_str()
+                .map(str::len),
+            Some(16)
+        );
+    }
+    // `/* 😀 */ SELEC`: the emoji is one character but two UTF-16 code units.
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], 10);
+    assert_eq!(
+        rules[0]["helpUri"],
+        "https://github.com/idxlint/idxlint/blob/main/rules/parse-error.md"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif_passes_the_sarif_multitool_validator() {
+    let Some(tool) = multitool() else {
+        if std::env::var("IDXLINT_SKIP_EXTERNAL").as_deref() == Ok("1") {
+            eprintln!("skipped: sarif-multitool not installed (IDXLINT_SKIP_EXTERNAL=1)");
+            return;
+        }
+        panic!("sarif-multitool not found: run .ci/install-tools, or set IDXLINT_SKIP_EXTERNAL=1");
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("idxlint.sarif");
+    let report = dir.path().join("validation.sarif");
+    std::fs::write(&input, sarif_text()).expect("write");
+    let out = Command::new(&tool)
+        .args(["validate", "--level", "Error", "Warning", "Note", "-o"])
+        .arg(&report)
+        .arg(&input)
+        .output()
+        .expect("run sarif-multitool");
+    let console = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "validator failed:\n{console}");
+    // The validator exits 0 even on schema errors; its own SARIF report is the verdict.
+    let verdict: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("validator report"))
+            .expect("validator report is JSON");
+    let results = verdict["runs"][0]["results"].as_array().expect("results");
+    let problems: Vec<String> = results
+        .iter()
+        // A result without `level` is a warning (SARIF's default).
+        .filter(|r| r["level"].as_str().unwrap_or("warning") != "note")
+        .map(|r| format!("{} {}", r["ruleId"], r["message"]))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "validator found:\n{}\n{console}",
+        problems.join("\n")
+    );
+}
