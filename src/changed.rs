@@ -161,13 +161,17 @@ fn unquote(s: &str) -> String {
 }
 
 /// The project root for a run given file names: the folder of `idxlint.toml` when one was
-/// found, else the git top level of the current folder, else the current folder.
-pub fn project_root(config_path: Option<&Path>) -> PathBuf {
+/// found, else the git top level of the folder holding `file`, else the current folder.
+pub fn project_root(config_path: Option<&Path>, file: &Path) -> PathBuf {
     if let Some(dir) = config_path.and_then(Path::parent) {
         return dir.to_path_buf();
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    match git(&cwd, &["rev-parse", "--show-toplevel"]) {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => cwd.clone(),
+    };
+    match git(&dir, &["rev-parse", "--show-toplevel"]) {
         Ok(top) if !top.trim().is_empty() => PathBuf::from(top.trim()),
         _ => cwd,
     }

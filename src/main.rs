@@ -48,7 +48,8 @@ struct CiArgs {
     /// Report only findings not listed in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Write every finding to this baseline file and exit 0.
+    /// Write every finding (after --changed-since, before --baseline) to this baseline file
+    /// and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
     /// Report only findings on lines added or changed since this git revision.
@@ -181,7 +182,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             // File names (as pre-commit passes them): read the whole project for the
             // schema, report only findings in those files.
             let (root, paths, report_only) = if paths.iter().all(|p| p.is_file()) {
-                let root = idxlint::changed::project_root(config.path.as_deref());
+                let root = idxlint::changed::project_root(config.path.as_deref(), &paths[0]);
                 let root = root.canonicalize().unwrap_or(root);
                 let only: Vec<String> = paths
                     .iter()
