@@ -154,3 +154,21 @@ fn changed_since_reports_only_added_lines() {
     let out = idxlint(p, &["--changed-since", "no-such-rev"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn file_arguments_report_only_those_files_relative_to_the_git_top_level() {
+    // No idxlint.toml: the root is the git top level of the named file's folder.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("db")).expect("mkdir");
+    std::fs::create_dir_all(p.join("app")).expect("mkdir");
+    std::fs::write(p.join("db/schema.sql"), "SELEC 0;\n").expect("write");
+    std::fs::write(p.join("app/q.sql"), "SELECT 1;\nSELEC 1;\n").expect("write");
+    git(p, &["init", "-q"]);
+    let out = idxlint(&p.join("app"), &["--format", "github", "q.sql"]);
+    assert_eq!(findings(&out), ["app/q.sql:2 parse-error"]);
+    assert_eq!(out.status.code(), Some(1));
+    // A folder argument keeps its meaning: check what is under it, relative to it.
+    let out = idxlint(p, &["--format", "github", "db"]);
+    assert_eq!(findings(&out), ["schema.sql:1 parse-error"]);
+}
