@@ -8,10 +8,13 @@
 //! 4. [`model`]: fold DDL into the [`Schema`](model::schema::Schema); turn queries into
 //!    access patterns; [`model::coverage`] decides whether an index serves a pattern.
 //! 5. [`rules`]: each rule asks the model questions and pushes diagnostics.
-//! 6. [`report`]: render diagnostics (human, JSON).
+//! 6. [`report`]: render diagnostics (human, JSON, SARIF, GitHub annotations); before that,
+//!    [`changed`] and [`baseline`] may narrow what is reported.
 //!
 //! [`analyze`] runs stages 1 to 5 and returns an [`Analysis`]; the CLI renders it.
 
+pub mod baseline;
+pub mod changed;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;

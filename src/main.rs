@@ -19,6 +19,10 @@ struct Cli {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,6 +40,21 @@ impl From<DialectArg> for Dialect {
             DialectArg::Sqlite => Dialect::Sqlite,
         }
     }
+}
+
+/// Flags that narrow what `check` reports (see `idxlint::baseline` and `idxlint::changed`).
+#[derive(clap::Args)]
+struct CiArgs {
+    /// Report only findings not listed in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every finding (after --changed-since, before --baseline) to this baseline file
+    /// and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings on lines added or changed since this git revision.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -57,6 +76,8 @@ enum Command {
         /// Show skipped files and queries without a verdict.
         #[arg(short, long)]
         verbose: bool,
+        #[command(flatten)]
+        ci: CiArgs,
     },
     /// List the rules.
     Rules,
@@ -149,6 +170,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             config,
             app_parse_errors,
             verbose,
+            ci,
         } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -157,15 +179,56 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             check_paths(&paths)?;
             let config = load_config(&paths[0], config.as_ref())?;
-            let root = root_for(&paths, &config);
+            // File names (as pre-commit passes them): read the whole project for the
+            // schema, report only findings in those files.
+            let (root, paths, report_only) = if paths.iter().all(|p| p.is_file()) {
+                let root = idxlint::changed::project_root(config.path.as_deref(), &paths[0]);
+                let root = root.canonicalize().unwrap_or(root);
+                let only: Vec<String> = paths
+                    .iter()
+                    .map(|p| {
+                        let abs = p.canonicalize().unwrap_or_else(|_| p.clone());
+                        idxlint::discover::relative(&root, &abs)
+                    })
+                    .collect();
+                (root.clone(), vec![root], Some(only))
+            } else {
+                (root_for(&paths, &config), paths, None)
+            };
             let options = idxlint::Options {
                 dialect: dialect.map(Into::into),
                 app_parse_errors,
             };
-            let analysis = idxlint::analyze(&root, &paths, &config, &options);
+            let mut analysis = idxlint::analyze(&root, &paths, &config, &options);
+            if let Some(only) = &report_only {
+                idxlint::changed::retain_paths(&analysis.sources, only, &mut analysis.diagnostics);
+            }
+            if let Some(rev) = &ci.changed_since {
+                idxlint::changed::changed_since(&root, rev)?
+                    .filter(&analysis.sources, &mut analysis.diagnostics);
+            }
+            if let Some(file) = &ci.write_baseline {
+                let b = idxlint::baseline::Baseline::from_diagnostics(
+                    &analysis.sources,
+                    &analysis.diagnostics,
+                );
+                b.save(file)?;
+                eprintln!(
+                    "idxlint: wrote {} findings to {}",
+                    analysis.diagnostics.len(),
+                    file.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(file) = &ci.baseline {
+                idxlint::baseline::Baseline::load(file)?
+                    .filter(&analysis.sources, &mut analysis.diagnostics);
+            }
             match format {
                 Format::Json => idxlint::report::json::render(&analysis, &mut out),
                 Format::Human => idxlint::report::human::render(&analysis, verbose, &mut out),
+                Format::Sarif => idxlint::report::sarif::render(&analysis, &mut out),
+                Format::Github => idxlint::report::github::render(&analysis, &mut out),
             }
             .map_err(|e| e.to_string())?;
             let fail_on = config.fail_on();

@@ -2,9 +2,11 @@
 //! renderer takes the analysis and writes to a `Write`. Line and column numbers are
 //! computed here, never earlier.
 
+pub mod github;
 pub mod human;
 pub mod inspect;
 pub mod json;
+pub mod sarif;
 pub mod schema;
 
 use crate::source::{LineCol, Location, SourceDb};

@@ -1,0 +1,228 @@
+//! `--format sarif`: the SARIF log of the fixture project, its structure, a snapshot, and the
+//! verdict of Microsoft's validator (`sarif-multitool validate`, installed by
+//! `.ci/install-tools`). Without the validator the test fails, unless
+//! `IDXLINT_SKIP_EXTERNAL=1` is set.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn project() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/integration/project"
+    ))
+}
+
+fn sarif_text() -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_idxlint"))
+        .args(["check", "--format", "sarif"])
+        .current_dir(project())
+        .output()
+        .expect("run idxlint");
+    assert_eq!(out.status.code(), Some(1), "findings make the exit code 1");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// `IDXLINT_SARIF_MULTITOOL`, else `.tools/npm/node_modules/.bin/sarif-multitool`, else PATH.
+fn multitool() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("IDXLINT_SARIF_MULTITOOL") {
+        return Some(PathBuf::from(p));
+    }
+    let local =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/npm/node_modules/.bin/sarif-multitool");
+    if local.is_file() {
+        return Some(local);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join("sarif-multitool"))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn sarif_structure_and_snapshot() {
+    let text = sarif_text();
+    let log: Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 3);
+    for r in results {
+        let i = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"], "ruleIndex points at the rule");
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+            "%SRCROOT%"
+        );
+        assert_eq!(
+            r["partialFingerprints"]["idxlintFingerprint/v1"]
+                .as_str()
+                .map(str::len),
+            Some(16)
+        );
+    }
+    // `/* 😀 */ SELEC`: the emoji is one character but two UTF-16 code units.
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], 10);
+    assert_eq!(
+        rules[0]["helpUri"],
+        "https://github.com/idxlint/idxlint/blob/main/rules/parse-error.md"
+    );
+    insta::assert_snapshot!(text);
+}
+
+/// Run the validator on a SARIF text; the problems it reports at warning level or above.
+/// `None` when it is missing and `IDXLINT_SKIP_EXTERNAL=1`; a panic when it is missing
+/// otherwise.
+fn validate(sarif: &str) -> Option<Vec<String>> {
+    let Some(tool) = multitool() else {
+        if std::env::var("IDXLINT_SKIP_EXTERNAL").as_deref() == Ok("1") {
+            eprintln!("skipped: sarif-multitool not installed (IDXLINT_SKIP_EXTERNAL=1)");
+            return None;
+        }
+        panic!("sarif-multitool not found: run .ci/install-tools, or set IDXLINT_SKIP_EXTERNAL=1");
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("idxlint.sarif");
+    let report = dir.path().join("validation.sarif");
+    std::fs::write(&input, sarif).expect("write");
+    let out = Command::new(&tool)
+        .args(["validate", "--level", "Error", "Warning", "Note", "-o"])
+        .arg(&report)
+        .arg(&input)
+        .output()
+        .expect("run sarif-multitool");
+    let console = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "validator failed:\n{console}");
+    // The validator exits 0 even on schema errors; its own SARIF report is the verdict.
+    let verdict: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("validator report"))
+            .expect("validator report is JSON");
+    let results = verdict["runs"][0]["results"].as_array().expect("results");
+    Some(
+        results
+            .iter()
+            // A result without `level` is a warning (SARIF's default). Notes are style
+            // advice (numeric rule ids, code snippets, reachable URIs) that we decline.
+            .filter(|r| r["level"].as_str().unwrap_or("warning") != "note")
+            .map(|r| format!("{} {}", r["ruleId"], r["message"]))
+            .collect(),
+    )
+}
+
+#[test]
+fn sarif_passes_the_sarif_multitool_validator() {
+    if let Some(problems) = validate(&sarif_text()) {
+        assert!(
+            problems.is_empty(),
+            "validator found:\n{}",
+            problems.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_validator_rejects_a_broken_log() {
+    // Guards the verdict parsing above: a log with a numeric ruleId must be reported.
+    let broken = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"message":{"text":"m."},"ruleId":5}]}]}"#;
+    if let Some(problems) = validate(broken) {
+        assert!(
+            problems.iter().any(|p| p.contains("JSON1001")),
+            "{problems:?}"
+        );
+    }
+}
+
+/// An analysis with one finding of the kind the real rules produce: related location,
+/// reason, multi-line help with `%`, `:` and `,`, a fix, table, columns and index. Built by
+/// hand from `fixtures/integration/rich/orders.sql`, since today's rules do not produce it.
+fn rich_analysis() -> idxlint::Analysis {
+    use idxlint::diagnostic::{Diagnostic, Fix, Related, Severity};
+    use idxlint::source::{Location, SourceDb, SourceFile};
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/integration/rich"
+    ));
+    let text = std::fs::read_to_string(root.join("orders.sql")).expect("fixture");
+    let mut sources = SourceDb::default();
+    let file = sources.add(SourceFile::new(
+        "orders.sql".into(),
+        root.join("orders.sql"),
+        text.clone(),
+    ));
+    let at = |needle: &str| {
+        let start = text.find(needle).expect("needle in fixture");
+        Location {
+            file,
+            range: start..start + needle.len(),
+        }
+    };
+    let mut d = Diagnostic::new(
+        "missing-index",
+        Severity::Info,
+        "no index serves the filter on `orders.customer_id`".into(),
+        at("customer_id = $1"),
+    );
+    d.related.push(Related {
+        message: "`orders_created_at` covers only `created_at`".into(),
+        location: at("CREATE INDEX orders_created_at ON orders (created_at)"),
+    });
+    d.reason = Some("every call scans 100% of `orders`".into());
+    d.help = Some("add an index: (customer_id, created_at DESC),\nin a new migration".into());
+    d.fix = Some(Fix {
+        sql: "CREATE INDEX orders_customer_id_created_at\n    ON orders (customer_id, created_at DESC);"
+            .into(),
+    });
+    d.table = Some("orders".into());
+    d.columns = vec!["customer_id".into(), "created_at".into()];
+    d.index = Some("orders_created_at".into());
+    idxlint::Analysis {
+        root: root.to_path_buf(),
+        dialect: Default::default(),
+        sources,
+        schema: Default::default(),
+        queries: Vec::new(),
+        unresolved: Vec::new(),
+        diagnostics: vec![d],
+        skipped: Vec::new(),
+        stats: Default::default(),
+    }
+}
+
+#[test]
+fn sarif_of_a_rich_finding() {
+    let analysis = rich_analysis();
+    let log = idxlint::report::sarif::log(&analysis);
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["level"], "note");
+    assert_eq!(
+        result["properties"]["suggestedSql"],
+        "CREATE INDEX orders_customer_id_created_at\n    ON orders (customer_id, created_at DESC);"
+    );
+    assert_eq!(result["relatedLocations"][0]["id"], 1);
+    // Line 4 follows a line with an emoji; its own columns are ASCII.
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(4), Some(28))
+    );
+    assert_eq!(region["endColumn"], 44);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let i = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(rules[i]["id"], "missing-index");
+    let mut out = Vec::new();
+    idxlint::report::sarif::render(&analysis, &mut out).expect("render");
+    let text = String::from_utf8(out).expect("utf-8");
+    if let Some(problems) = validate(&text) {
+        assert!(
+            problems.is_empty(),
+            "validator found:\n{}",
+            problems.join("\n")
+        );
+    }
+    insta::assert_snapshot!(serde_json::to_string_pretty(result).expect("json"));
+}
