@@ -114,7 +114,11 @@ pub fn discover(
     let rules = PathRules::new(config);
     let mut out = Vec::new();
     let mut skipped = Vec::new();
+    // Relative paths are reported against the root whatever the current folder is, so
+    // both sides are made absolute (and symlink-free) first.
+    let root = &root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for start in paths {
+        let start = &start.canonicalize().unwrap_or_else(|_| start.clone());
         let mut walker = ignore::WalkBuilder::new(start);
         walker
             .hidden(true)

@@ -66,8 +66,12 @@ fn sarif_structure_and_snapshot() {
     let region = &results[0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 3);
     assert_eq!(region["startColumn"], 10);
+    let parse_error = rules
+        .iter()
+        .find(|r| r["id"] == "parse-error")
+        .expect("parse-error rule metadata");
     assert_eq!(
-        rules[0]["helpUri"],
+        parse_error["helpUri"],
         "https://github.com/idxlint/idxlint/blob/main/rules/parse-error.md"
     );
     insta::assert_snapshot!(text);
