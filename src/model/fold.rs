@@ -51,7 +51,29 @@ pub fn fold(
             f.apply(ast);
         }
     }
+    resolve_implicit_references(&mut schema);
     schema
+}
+
+/// `REFERENCES t` without columns means `t`'s primary key; when `t` was created (or got
+/// its key) after the reference was folded, fill the columns in now.
+fn resolve_implicit_references(schema: &mut Schema) {
+    let pks: std::collections::BTreeMap<String, Vec<String>> = schema
+        .tables
+        .iter()
+        .filter_map(|(n, t)| Some((n.clone(), t.primary_key()?.key_columns())))
+        .collect();
+    for t in schema.tables.values_mut() {
+        for fk in t
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| f.ref_columns.is_empty())
+        {
+            if let Some(cols) = pks.get(&fk.ref_table) {
+                fk.ref_columns = cols.clone();
+            }
+        }
+    }
 }
 
 /// The folding state for one statement.

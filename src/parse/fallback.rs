@@ -13,6 +13,8 @@
 //!   timing only) becomes `VALIDATE CONSTRAINT c`, another no-op for the schema.
 //! - `CREATE SEQUENCE s AS integer ...`: the `AS type` clause is dropped.
 //! - `DROP INDEX CONCURRENTLY ...`: `CONCURRENTLY` is dropped (locking does not matter).
+//! - `CREATE INDEX ... ON ONLY t`: `ONLY` is dropped (it only keeps the index off the
+//!   partitions of a partitioned table).
 //! - Table-level `CONSTRAINT c NOT NULL col` (PostgreSQL 18) becomes
 //!   `CONSTRAINT c CHECK (col IS NOT NULL)`, which folding reads as `NOT NULL`.
 
@@ -53,6 +55,13 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
         {
             if let (Some(all), Some(head)) = (m.get(0), m.get(1)) {
                 edits.push((head.end()..all.end(), String::new()));
+            }
+        }
+    }
+    if kind.starts_with("CREATE INDEX") || kind.starts_with("CREATE UNIQUE INDEX") {
+        if let Some(m) = re(&ON_ONLY, r"^[^(]*?\bON(\s+ONLY)\b").and_then(|r| r.captures(&masked)) {
+            if let Some(only) = m.get(1) {
+                edits.push((only.range(), String::new()));
             }
         }
     }
@@ -98,6 +107,7 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
 static ALTER_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
 static SEQ_AS: OnceLock<Option<Regex>> = OnceLock::new();
 static DROP_CONC: OnceLock<Option<Regex>> = OnceLock::new();
+static ON_ONLY: OnceLock<Option<Regex>> = OnceLock::new();
 static NOT_NULL_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
 
 /// A compiled pattern (the patterns are constants; one that failed to compile would
@@ -177,6 +187,14 @@ mod tests {
         assert_eq!(
             fix("drop index concurrently if exists i").as_deref(),
             Some("drop index if exists i")
+        );
+    }
+
+    #[test]
+    fn create_index_on_only() {
+        assert_eq!(
+            fix("CREATE INDEX i ON ONLY t USING gin (a)").as_deref(),
+            Some("CREATE INDEX i ON t USING gin (a)")
         );
     }
 
