@@ -152,7 +152,26 @@ fn kratos() {
     let Some(a) = check_project("kratos") else {
         return;
     };
-    assert!(!a.schema.tables.is_empty());
+    let s = &a.schema;
+    let ix = s.tables["identity_credential_identifiers"]
+        .indexes
+        .iter()
+        .find(|i| i.name == "identity_credential_identifiers_identifier_nid_type_uq_idx");
+    assert!(ix.is_some_and(|i| i.unique));
+    assert_eq!(
+        index_keys(
+            s,
+            "identity_credential_identifiers",
+            "identity_credential_identifiers_identifier_nid_type_uq_idx"
+        ),
+        Some(vec![
+            "nid".to_string(),
+            "identity_credential_type_id".to_string(),
+            "identifier".to_string()
+        ])
+    );
+    // Kratos' migrations insert the credential types themselves.
+    assert!(s.tables["identity_credential_types"].seeded);
 }
 
 #[test]
@@ -160,5 +179,19 @@ fn logto() {
     let Some(a) = check_project("logto") else {
         return;
     };
-    assert!(!a.schema.tables.is_empty());
+    let s = &a.schema;
+    assert_eq!(
+        index_keys(s, "applications", "applications__type"),
+        Some(vec!["tenant_id".to_string(), "type".to_string()])
+    );
+    assert_eq!(
+        index_keys(
+            s,
+            "applications",
+            "applications__protected_app_metadata_host"
+        ),
+        Some(vec!["(protected_app_metadata ->> 'host')".to_string()])
+    );
+    let t = &s.tables["applications"];
+    assert!(t.column("tenant_id").is_some_and(|c| !c.nullable));
 }
