@@ -427,9 +427,9 @@ impl Folder<'_> {
                 IndexKind::Index => "idx",
             };
             let base = if kind == IndexKind::PrimaryKey {
-                format!("{table}_pkey")
+                pg_object_name(table, None, "pkey")
             } else {
-                format!("{table}_{}_{suffix}", name_parts(&keys))
+                pg_object_name(table, Some(&name_parts(&keys)), suffix)
             };
             self.unique_name(base)
         });
@@ -480,7 +480,7 @@ impl Folder<'_> {
         let name = name.or_else(|| {
             // Constraint names share a namespace with each other, not with indexes; a
             // clash only among this table's foreign keys gets a suffix.
-            let base = format!("{table}_{}_fkey", columns.join("_"));
+            let base = pg_object_name(table, Some(&columns.join("_")), "fkey");
             let t = self.schema.tables.get(table)?;
             let mut n = base.clone();
             let mut i = 1;
@@ -586,8 +586,9 @@ impl Folder<'_> {
             },
             None => self.stmt.location.clone(),
         };
-        let name =
-            name.unwrap_or_else(|| self.unique_name(format!("{table}_{}_idx", name_parts(&keys))));
+        let name = name.unwrap_or_else(|| {
+            self.unique_name(pg_object_name(&table, Some(&name_parts(&keys)), "idx"))
+        });
         let method = match &ci.using {
             Some(m) => m.to_string().to_lowercase(),
             None => "btree".to_string(),
@@ -871,6 +872,36 @@ pub fn object_name(n: &ObjectName) -> String {
         .unwrap_or_default()
 }
 
+/// PostgreSQL's longest identifier, in bytes (`NAMEDATALEN - 1`).
+const PG_MAX_NAME: usize = 63;
+
+/// A generated name `name1_name2_label`, shortened as PostgreSQL's `makeObjectName` does:
+/// the longer of `name1` and `name2` loses one character at a time until the whole fits in
+/// 63 bytes, so a later `DROP CONSTRAINT` with the database's name still finds it.
+fn pg_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    let overhead = label.len() + 1 + usize::from(name2.is_some());
+    let avail = PG_MAX_NAME.saturating_sub(overhead);
+    let mut n1 = name1.len();
+    let mut n2 = name2.map_or(0, str::len);
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    // Cut on a character boundary, as PostgreSQL's `pg_mbcliplen` does.
+    let clip = |s: &str, n: usize| s[..crate::source::clamp_to_char(s, n)].to_string();
+    let mut out = clip(name1, n1);
+    if let Some(n) = name2 {
+        out.push('_');
+        out.push_str(&clip(n, n2));
+    }
+    out.push('_');
+    out.push_str(label);
+    out
+}
+
 fn column_keys(column: &str) -> Vec<IndexKey> {
     vec![IndexKey::column(column)]
 }
@@ -1014,6 +1045,23 @@ mod tests {
         );
         assert!(!has_word("status = 'email'", "email"));
         assert!(has_word("a + b", "b"));
+    }
+
+    #[test]
+    fn long_generated_names_are_shortened_like_postgres() {
+        assert_eq!(
+            pg_object_name("users", Some("email"), "key"),
+            "users_email_key"
+        );
+        assert_eq!(pg_object_name("users", None, "pkey"), "users_pkey");
+        // 47 + 23 bytes of names, 57 available: the table part (longer) is cut to 34.
+        let t = "community_person_ban_expires_notification_queue";
+        let n = pg_object_name(t, Some("community_person_ban_id"), "fkey");
+        assert_eq!(n.len(), 63);
+        assert_eq!(
+            n,
+            "community_person_ban_expires_notif_community_person_ban_id_fkey"
+        );
     }
 
     #[test]
