@@ -58,3 +58,8 @@ fn mysql_inline_keys() {
 fn sqlite_without_rowid() {
     check_case("sqlite_without_rowid");
 }
+
+#[test]
+fn postgres_drops() {
+    check_case("postgres_drops");
+}
