@@ -1,12 +1,222 @@
 //! Targeted repairs for valid DDL that sqlparser rejects.
 //!
-//! Each repair rewrites the statement text into an equivalent that sqlparser accepts and
-//! that keeps everything idxlint's schema needs (tables, columns, keys, indexes).
+//! Input: the text of one statement that failed to parse. Output: a rewritten text that
+//! sqlparser 0.63 accepts, or `None`. Each repair keeps everything idxlint's schema needs
+//! (tables, columns, keys, indexes) and drops only clauses that do not matter to it.
+//!
+//! Invariants: never panics; matching runs on a masked copy of the text (string literals,
+//! quoted identifiers and comments blanked, ASCII upper-cased) of the same byte length, so
+//! every edit range falls on ASCII bytes, hence on char boundaries of the original.
+//!
+//! Repairs, each found in real migrations (see `tests/corpus.rs`):
+//! - `ALTER TABLE t ALTER CONSTRAINT c [NOT] DEFERRABLE | INITIALLY ...` (constraint
+//!   timing only) becomes `VALIDATE CONSTRAINT c`, another no-op for the schema.
+//! - `CREATE SEQUENCE s AS integer ...`: the `AS type` clause is dropped.
+//! - `DROP INDEX CONCURRENTLY ...`: `CONCURRENTLY` is dropped (locking does not matter).
+//! - `CREATE INDEX ... ON ONLY t`: `ONLY` is dropped (it only keeps the index off the
+//!   partitions of a partitioned table).
+//! - Table-level `CONSTRAINT c NOT NULL col` (PostgreSQL 18) becomes
+//!   `CONSTRAINT c CHECK (col IS NOT NULL)`, which folding reads as `NOT NULL`.
 
 use super::Dialect;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A repaired text for `sql`, or `None` when no repair applies.
 pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
-    let _ = (dialect, sql);
-    None
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    let masked = mask(sql);
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let kind = super::statement_kind(sql);
+    if kind.starts_with("ALTER TABLE") {
+        for c in re(&ALTER_CONSTRAINT, r"\bALTER\s+CONSTRAINT\s+([A-Z0-9_$]+)((?:\s+(?:NOT|DEFERRABLE|INITIALLY|DEFERRED|IMMEDIATE|ENFORCED|INHERIT|VALID))+)")
+            .into_iter()
+            .flat_map(|r| r.captures_iter(&masked))
+        {
+            let (Some(all), Some(name)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            edits.push((all.range(), format!("VALIDATE CONSTRAINT {}", &sql[name.range()])));
+        }
+    }
+    if kind.starts_with("CREATE SEQUENCE") {
+        if let Some(m) =
+            re(&SEQ_AS, r"\bAS\s+(?:SMALLINT|INTEGER|INT|BIGINT)\b").and_then(|r| r.find(&masked))
+        {
+            edits.push((m.range(), String::new()));
+        }
+    }
+    if kind.starts_with("DROP INDEX") {
+        if let Some(m) =
+            re(&DROP_CONC, r"^(\s*DROP\s+INDEX)\s+CONCURRENTLY\b").and_then(|r| r.captures(&masked))
+        {
+            if let (Some(all), Some(head)) = (m.get(0), m.get(1)) {
+                edits.push((head.end()..all.end(), String::new()));
+            }
+        }
+    }
+    if kind.starts_with("CREATE INDEX") || kind.starts_with("CREATE UNIQUE INDEX") {
+        if let Some(m) = re(&ON_ONLY, r"^[^(]*?\bON(\s+ONLY)\b").and_then(|r| r.captures(&masked)) {
+            if let Some(only) = m.get(1) {
+                edits.push((only.range(), String::new()));
+            }
+        }
+    }
+    if kind.starts_with("CREATE TABLE") {
+        for c in re(
+            &NOT_NULL_CONSTRAINT,
+            r"\bCONSTRAINT\s+([A-Z0-9_$]+)\s+NOT\s+NULL\s+([A-Z0-9_$]+)",
+        )
+        .into_iter()
+        .flat_map(|r| r.captures_iter(&masked))
+        {
+            let (Some(all), Some(name), Some(col)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
+            edits.push((
+                all.range(),
+                format!(
+                    "CONSTRAINT {} CHECK ({} IS NOT NULL)",
+                    &sql[name.range()],
+                    &sql[col.range()]
+                ),
+            ));
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    for (r, text) in edits {
+        if r.start < last || !sql.is_char_boundary(r.start) || !sql.is_char_boundary(r.end) {
+            return None;
+        }
+        out.push_str(&sql[last..r.start]);
+        out.push_str(&text);
+        last = r.end;
+    }
+    out.push_str(&sql[last..]);
+    Some(out)
+}
+
+static ALTER_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
+static SEQ_AS: OnceLock<Option<Regex>> = OnceLock::new();
+static DROP_CONC: OnceLock<Option<Regex>> = OnceLock::new();
+static ON_ONLY: OnceLock<Option<Regex>> = OnceLock::new();
+static NOT_NULL_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
+
+/// A compiled pattern (the patterns are constants; one that failed to compile would
+/// simply never match, rather than panic).
+fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
+    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
+}
+
+/// The text with comments, string literals and quoted identifiers blanked (bytes replaced
+/// by spaces, quotes kept) and ASCII upper-cased: same byte length as `sql`. Quoted
+/// identifiers keep their content, upper-cased, so names still match `[A-Z0-9_$]`.
+fn mask(sql: &str) -> String {
+    let b = sql.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'-' && b.get(i + 1) == Some(&b'-') {
+            while i < b.len() && b[i] != b'\n' {
+                out.push(b' ');
+                i += 1;
+            }
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            let end = sql[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            out.extend(std::iter::repeat_n(b' ', end - i));
+            i = end;
+        } else if c == b'\'' {
+            out.push(b'\'');
+            i += 1;
+            while i < b.len() && b[i] != b'\'' {
+                out.push(b' ');
+                i += 1;
+            }
+            if i < b.len() {
+                out.push(b'\'');
+                i += 1;
+            }
+        } else if c.is_ascii() {
+            out.push(c.to_ascii_uppercase());
+            i += 1;
+        } else {
+            // Non-ASCII bytes become a neutral ASCII byte, so patterns never match inside
+            // a multi-byte character.
+            out.push(b'~');
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(sql: &str) -> Option<String> {
+        repair(Dialect::Postgres, sql)
+    }
+
+    #[test]
+    fn alter_constraint_timing_becomes_validate() {
+        assert_eq!(
+            fix("ALTER TABLE a\n    ALTER CONSTRAINT a_b_fkey INITIALLY DEFERRED").as_deref(),
+            Some("ALTER TABLE a\n    VALIDATE CONSTRAINT a_b_fkey")
+        );
+    }
+
+    #[test]
+    fn sequence_as_type_is_dropped() {
+        assert_eq!(
+            fix("CREATE SEQUENCE s\n AS integer START WITH 1").as_deref(),
+            Some("CREATE SEQUENCE s\n  START WITH 1")
+        );
+    }
+
+    #[test]
+    fn drop_index_concurrently() {
+        assert_eq!(
+            fix("drop index concurrently if exists i").as_deref(),
+            Some("drop index if exists i")
+        );
+    }
+
+    #[test]
+    fn create_index_on_only() {
+        assert_eq!(
+            fix("CREATE INDEX i ON ONLY t USING gin (a)").as_deref(),
+            Some("CREATE INDEX i ON t USING gin (a)")
+        );
+    }
+
+    #[test]
+    fn table_not_null_constraint() {
+        assert_eq!(
+            fix("CREATE TABLE t (a int, CONSTRAINT t_a_nn NOT NULL a)").as_deref(),
+            Some("CREATE TABLE t (a int, CONSTRAINT t_a_nn CHECK (a IS NOT NULL))")
+        );
+    }
+
+    #[test]
+    fn ignores_text_in_strings_and_comments_and_non_ascii() {
+        assert_eq!(
+            fix("ALTER TABLE t ADD COLUMN x text DEFAULT 'ALTER CONSTRAINT c DEFERRABLE'"),
+            None
+        );
+        assert_eq!(
+            fix("-- ALTER CONSTRAINT c DEFERRABLE\nALTER TABLE t ADD x int"),
+            None
+        );
+        assert_eq!(fix("ALTER TABLE é ALTER CONSTRAINT ç DEFERRABLE"), None);
+        assert_eq!(repair(Dialect::Mysql, "DROP INDEX CONCURRENTLY i"), None);
+    }
 }
