@@ -64,7 +64,7 @@ fn project() -> tempfile::TempDir {
     .expect("write");
     std::fs::write(
         p.join("queries.sql"),
-        "SELECT id FROM users WHERE email = 'a';\nSELEC 1;\nSELEC 1;\n",
+        "SELECT email FROM users WHERE id = 1;\nSELEC 1;\nSELEC 1;\n",
     )
     .expect("write");
     dir
@@ -91,7 +91,7 @@ fn baseline_hides_old_findings_across_line_shifts() {
     // Lines inserted above the findings: nothing new.
     std::fs::write(
         p.join("queries.sql"),
-        "-- a comment\n\nSELECT id FROM users WHERE email = 'a';\n\nSELEC 1;\nSELEC 1;\n",
+        "-- a comment\n\nSELECT email FROM users WHERE id = 1;\n\nSELEC 1;\nSELEC 1;\n",
     )
     .expect("write");
     let out = idxlint(
@@ -138,7 +138,7 @@ fn changed_since_reports_only_added_lines() {
     // Lines added at the top shift the old findings; only the added bad line is reported.
     std::fs::write(
         p.join("queries.sql"),
-        "SELEC 3;\nSELECT id FROM users WHERE email = 'a';\nSELEC 1;\nSELEC 1;\n",
+        "SELEC 3;\nSELECT email FROM users WHERE id = 1;\nSELEC 1;\nSELEC 1;\n",
     )
     .expect("write");
     // An untracked file counts as wholly added.

@@ -71,7 +71,7 @@ fn text(out: &Output) -> String {
 }
 
 #[test]
-fn commit_with_a_bad_statement_is_refused_until_fixed() {
+fn commit_with_an_unindexed_query_is_refused_until_the_index_exists() {
     let Some(pre_commit) = require_pre_commit() else {
         return;
     };
@@ -102,10 +102,10 @@ fn commit_with_a_bad_statement_is_refused_until_fixed() {
     let out = run(p, h, &pre_commit, &["install"]);
     assert!(out.status.success(), "{}", text(&out));
 
-    // A commit that adds a bad statement is refused, with the finding shown.
+    // A commit that adds a query no index serves is refused, with the finding shown.
     std::fs::write(
         p.join("app/queries.sql"),
-        "SELECT id FROM users WHERE email = 'a';\nSELEC id FROM users;\n",
+        "SELECT id FROM users WHERE id = $1;\nSELECT id FROM users WHERE email = $1;\n",
     )
     .expect("write");
     assert!(git(p, h, &["add", "app/queries.sql"]).status.success());
@@ -115,21 +115,21 @@ fn commit_with_a_bad_statement_is_refused_until_fixed() {
         !out.status.success(),
         "the commit must be refused:\n{shown}"
     );
-    assert!(
-        shown.contains("app/queries.sql:2:1: warning [parse-error]"),
-        "{shown}"
-    );
+    assert!(shown.contains("missing-index"), "{shown}");
+    assert!(shown.contains("app/queries.sql"), "{shown}");
+    assert!(shown.contains("users (email)"), "the fix is shown: {shown}");
     // Only the committed file is reported, not the old finding elsewhere.
     assert!(!shown.contains("legacy.sql"), "{shown}");
 
-    // After the fix the commit goes through, although app/legacy.sql still has a finding.
+    // With the index migration added, the same commit goes through, although
+    // app/legacy.sql still has a finding.
     std::fs::write(
-        p.join("app/queries.sql"),
-        "SELECT id FROM users WHERE email = 'a';\nSELECT id FROM users;\n",
+        p.join("db/migrations/002_users_email.sql"),
+        "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n",
     )
     .expect("write");
-    assert!(git(p, h, &["add", "app/queries.sql"]).status.success());
-    let out = git(p, h, &["commit", "-m", "add queries"]);
+    assert!(git(p, h, &["add", "-A"]).status.success());
+    let out = git(p, h, &["commit", "-m", "add queries and their index"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
         text(&out).contains("idxlint"),
