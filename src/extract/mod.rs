@@ -13,7 +13,16 @@
 //! to exactly where it came from, so a finding on the fourth line of a Python triple-quoted
 //! string is reported on that line and column.
 
+pub mod go;
+pub mod java;
+pub mod javascript;
+pub mod literal;
+pub mod placeholder;
+pub mod python;
+pub mod ruby;
+pub mod rust;
 pub mod split;
+pub mod sqlness;
 
 use std::ops::Range;
 
@@ -188,8 +197,52 @@ impl Fragment {
 
 /// SQL fragments of a file in a host language, in order of appearance.
 pub fn extract_host(lang: HostLang, text: &str) -> Vec<Fragment> {
-    let _ = (lang, text);
-    Vec::new()
+    use literal::JoinRules;
+    let (toks, rules) = match lang {
+        HostLang::Python => (
+            python::lex(text),
+            JoinRules {
+                adjacent: true,
+                plus: true,
+            },
+        ),
+        HostLang::JavaScript | HostLang::TypeScript => (
+            javascript::lex(text),
+            JoinRules {
+                adjacent: false,
+                plus: true,
+            },
+        ),
+        HostLang::Go => (
+            go::lex(text),
+            JoinRules {
+                adjacent: false,
+                plus: true,
+            },
+        ),
+        HostLang::Java => (
+            java::lex(text),
+            JoinRules {
+                adjacent: false,
+                plus: true,
+            },
+        ),
+        HostLang::Ruby => (
+            ruby::lex(text),
+            JoinRules {
+                adjacent: true,
+                plus: true,
+            },
+        ),
+        HostLang::Rust => (
+            rust::lex(text),
+            JoinRules {
+                adjacent: false,
+                plus: false,
+            },
+        ),
+    };
+    literal::fragments(lang, toks, rules)
 }
 
 #[cfg(test)]

@@ -1,0 +1,314 @@
+//! Shared pieces of the host extractors: decoded string literals and their joining.
+//!
+//! Input: the literals a host lexer found, as [`Lit`]s: a sequence of [`Unit`]s, each one
+//! character of the string's value (or one interpolation) with the host byte span it came
+//! from. Output: [`Fragment`]s built by [`build_fragment`].
+//!
+//! Invariants: a unit copied verbatim has `host_len == ch.len_utf8()` and maps to exactly
+//! its host bytes; a decoded escape (`\n`, `\u00e9`) or a rewritten placeholder is
+//! synthetic and maps to the start of the host span it stands for. Host offsets are always
+//! char boundaries of the host text because the lexers only cut between characters.
+
+use super::{placeholder, sqlness, Fragment, FragmentKind, HostLang, OffsetMap};
+
+/// One character of a literal's value, or one interpolation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A character and the host bytes it came from (its own bytes, or an escape sequence).
+    Char {
+        ch: char,
+        host: usize,
+        host_len: usize,
+    },
+    /// An interpolation (`${x}`, `{x}`, `#{x}`) covering `host_len` bytes at `host`.
+    Interp { host: usize, host_len: usize },
+}
+
+impl Unit {
+    /// A character copied verbatim from `host`.
+    pub fn verbatim(ch: char, host: usize) -> Unit {
+        Unit::Char {
+            ch,
+            host,
+            host_len: ch.len_utf8(),
+        }
+    }
+}
+
+/// A string literal of the host file, decoded.
+#[derive(Debug, Clone, Default)]
+pub struct Lit {
+    pub units: Vec<Unit>,
+}
+
+/// What a host lexer reports, in source order; whitespace and comments are not reported.
+#[derive(Debug, Clone)]
+pub enum Tok {
+    /// A text string literal (byte strings are reported as [`Tok::Other`]).
+    Str(Lit),
+    /// A `+` operator.
+    Plus,
+    /// A line continuation or anything else that is transparent for implicit
+    /// concatenation (not used by every language).
+    Other,
+}
+
+/// How a language joins adjacent literals.
+#[derive(Debug, Clone, Copy)]
+pub struct JoinRules {
+    /// `"a" "b"` is one string (Python, Ruby).
+    pub adjacent: bool,
+    /// `"a" + "b"` is one string.
+    pub plus: bool,
+}
+
+/// Join literal tokens into strings, keep those that look like SQL, and build fragments.
+pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules) -> Vec<Fragment> {
+    let mut out = Vec::new();
+    let mut cur: Option<Vec<Unit>> = None;
+    let mut pending_plus = false;
+    for tok in toks {
+        match tok {
+            Tok::Str(lit) => {
+                let joins = cur.is_some()
+                    && ((pending_plus && rules.plus) || (!pending_plus && rules.adjacent));
+                if joins {
+                    if let Some(c) = cur.as_mut() {
+                        c.extend(lit.units);
+                    }
+                } else {
+                    if let Some(c) = cur.take() {
+                        out.extend(build_fragment(lang, &c));
+                    }
+                    cur = Some(lit.units);
+                }
+                pending_plus = false;
+            }
+            Tok::Plus => {
+                if pending_plus {
+                    if let Some(c) = cur.take() {
+                        out.extend(build_fragment(lang, &c));
+                    }
+                    pending_plus = false;
+                } else {
+                    pending_plus = cur.is_some();
+                }
+            }
+            Tok::Other => {
+                if let Some(c) = cur.take() {
+                    out.extend(build_fragment(lang, &c));
+                }
+                pending_plus = false;
+            }
+        }
+    }
+    if let Some(c) = cur.take() {
+        out.extend(build_fragment(lang, &c));
+    }
+    out
+}
+
+/// The fragment of one joined string, if it looks like SQL.
+pub fn build_fragment(lang: HostLang, units: &[Unit]) -> Option<Fragment> {
+    let plain: String = units
+        .iter()
+        .map(|u| match u {
+            Unit::Char { ch, .. } => *ch,
+            // Stands for a value in the check, like a parameter would.
+            Unit::Interp { .. } => '?',
+        })
+        .collect();
+    if !sqlness::looks_like_sql(&plain) {
+        return None;
+    }
+    let units = placeholder::rewrite(units);
+    let mut text = String::new();
+    let mut map = OffsetMap::default();
+    for u in units {
+        match u {
+            placeholder::Out::Char { ch, host, host_len } => {
+                let frag = text.len();
+                text.push(ch);
+                if host_len == ch.len_utf8() {
+                    map.push_verbatim(frag, host, host_len);
+                } else {
+                    map.push_synthetic(frag, ch.len_utf8(), host, host_len);
+                }
+            }
+            placeholder::Out::Param { n, host, host_len } => {
+                let frag = text.len();
+                text.push('$');
+                text.push_str(&n.to_string());
+                map.push_synthetic(frag, text.len() - frag, host, host_len);
+            }
+        }
+    }
+    Some(Fragment {
+        text,
+        map,
+        kind: FragmentKind::HostString(lang),
+    })
+}
+
+/// A cursor over host text, shared by the lexers.
+pub struct Cursor<'a> {
+    pub src: &'a str,
+    pub pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(src: &'a str) -> Self {
+        Cursor { src, pos: 0 }
+    }
+    pub fn peek(&self) -> Option<char> {
+        self.src.get(self.pos..).and_then(|s| s.chars().next())
+    }
+    pub fn peek_at(&self, n: usize) -> Option<char> {
+        self.src.get(self.pos..).and_then(|s| s.chars().nth(n))
+    }
+    pub fn rest(&self) -> &'a str {
+        self.src.get(self.pos..).unwrap_or("")
+    }
+    pub fn starts_with(&self, s: &str) -> bool {
+        self.rest().starts_with(s)
+    }
+    pub fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+    pub fn eof(&self) -> bool {
+        self.pos >= self.src.len()
+    }
+    /// Skip to the end of the line (not past the newline).
+    pub fn skip_line(&mut self) {
+        match self.rest().find('\n') {
+            Some(i) => self.pos += i,
+            None => self.pos = self.src.len(),
+        }
+    }
+    /// Skip a `/* */` comment starting at the cursor, nested if `nested`.
+    pub fn skip_block_comment(&mut self, nested: bool) {
+        self.pos += 2;
+        let mut depth = 1usize;
+        while !self.eof() {
+            if self.starts_with("*/") {
+                self.pos += 2;
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            } else if nested && self.starts_with("/*") {
+                self.pos += 2;
+                depth += 1;
+            } else {
+                self.bump();
+            }
+        }
+    }
+    /// Skip an identifier or number (ASCII word chars and any non-ASCII letters).
+    pub fn skip_word(&mut self) {
+        while let Some(c) = self.peek() {
+            if c.is_alphanumeric() || c == '_' {
+                self.bump();
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+/// Decode a C-like escape after a backslash at `start` (the cursor is just after the
+/// backslash). Pushes the decoded unit(s) to `out`. Handles `\n \t \r \0 \\ \' \" \b \f
+/// \v \a \s`, `\xHH`, `\uHHHH`, `\u{H..}`, `\UHHHHHHHH` and octal `\ooo` per `opts`; an
+/// unknown escape keeps both characters verbatim.
+pub fn decode_escape(c: &mut Cursor, start: usize, out: &mut Vec<Unit>, opts: EscapeOpts) {
+    let Some(e) = c.bump() else {
+        out.push(Unit::verbatim('\\', start));
+        return;
+    };
+    let simple = match e {
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'r' => Some('\r'),
+        '\\' => Some('\\'),
+        '\'' => Some('\''),
+        '"' => Some('"'),
+        '`' => Some('`'),
+        'b' => Some('\u{8}'),
+        'f' => Some('\u{c}'),
+        'v' => Some('\u{b}'),
+        'a' => Some('\u{7}'),
+        's' if opts.java => Some(' '),
+        '0' if !opts.octal => Some('\0'),
+        _ => None,
+    };
+    let push = |out: &mut Vec<Unit>, ch: char, end: usize| {
+        out.push(Unit::Char {
+            ch,
+            host: start,
+            host_len: end - start,
+        })
+    };
+    if let Some(ch) = simple {
+        push(out, ch, c.pos);
+        return;
+    }
+    let hex = |c: &mut Cursor, n: usize| -> Option<u32> {
+        let s = c.rest().get(..n)?;
+        if !s.chars().all(|x| x.is_ascii_hexdigit()) {
+            return None;
+        }
+        let v = u32::from_str_radix(s, 16).ok()?;
+        c.pos += n;
+        Some(v)
+    };
+    let code = match e {
+        'x' => hex(c, 2),
+        'u' if c.peek() == Some('{') => {
+            let close = c.rest().find('}');
+            match close {
+                Some(i) if i <= 8 => {
+                    let v = u32::from_str_radix(&c.rest()[1..i], 16).ok();
+                    if v.is_some() {
+                        c.pos += i + 1;
+                    }
+                    v
+                }
+                _ => None,
+            }
+        }
+        'u' => hex(c, 4),
+        'U' => hex(c, 8),
+        '0'..='7' if opts.octal => {
+            let mut v = e as u32 - '0' as u32;
+            for _ in 0..2 {
+                match c.peek() {
+                    Some(d @ '0'..='7') => {
+                        v = v * 8 + (d as u32 - '0' as u32);
+                        c.bump();
+                    }
+                    _ => break,
+                }
+            }
+            Some(v)
+        }
+        _ => None,
+    };
+    match code {
+        Some(v) => push(out, char::from_u32(v).unwrap_or('\u{fffd}'), c.pos),
+        None => {
+            out.push(Unit::verbatim('\\', start));
+            out.push(Unit::verbatim(e, start + 1));
+        }
+    }
+}
+
+/// Escape dialect differences.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EscapeOpts {
+    /// `\ooo` octal escapes (Python, Go, Java, Ruby).
+    pub octal: bool,
+    /// Java's `\s` (a space).
+    pub java: bool,
+}
