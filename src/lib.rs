@@ -131,10 +131,16 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
                 stats.parsed += 1;
                 stats.repaired += usize::from(stmt.repaired);
             } else {
-                *stats.unparsed_by_kind.entry(stmt.kind()).or_default() += 1;
+                let kind = stmt.kind();
                 let app = matches!(stmt.fragment_kind, extract::FragmentKind::HostString(_));
-                if !app || options.app_parse_errors {
+                if (!app || options.app_parse_errors) && !parse::skipped_kind(&kind) {
                     diagnostics.extend(rules::parse_error::diagnostic(&stmt));
+                }
+                *stats.unparsed_by_kind.entry(kind).or_default() += 1;
+                // Migration-safety rules still read the text of what did not parse
+                // (`REINDEX`, `DROP INDEX CONCURRENTLY IF EXISTS`).
+                if out.schema_source && is_ddl(&stmt) {
+                    schema_stmts.push(stmt);
                 }
                 continue;
             }
@@ -307,7 +313,7 @@ fn is_ddl_text(stmt: &Statement) -> bool {
     let kind = stmt.kind();
     [
         "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "SET", "BEGIN", "COMMIT", "DO",
-        "RENAME",
+        "RENAME", "REINDEX", "ROLLBACK", "START", "END",
     ]
     .iter()
     .any(|k| kind.starts_with(k))

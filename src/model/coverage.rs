@@ -378,11 +378,8 @@ pub fn suggest(
             .is_some_and(|c| c.is_boolean())
     };
     let only_null = |k: &KeyExpr| {
-        access
-            .filters
-            .iter()
-            .filter(|f| &f.target == k)
-            .all(|f| f.op == FilterOp::IsNull)
+        let mut on_k = access.filters.iter().filter(|f| &f.target == k).peekable();
+        on_k.peek().is_some() && on_k.all(|f| f.op == FilterOp::IsNull)
     };
     let mut keys: Vec<IndexKey> = Vec::new();
     for k in &cond.eq {
@@ -714,13 +711,27 @@ pub fn gap<'t>(
         }
         (Conditions::of(access, true), true)
     };
-    if !cond.is_empty()
-        && table
+    // Served, unless the only serving B-trees lead with a range while an equality condition
+    // sits on a later key: `(taken_at, sensor_id)` for `sensor_id = ? AND taken_at > ?`
+    // reads every sensor's rows in the range; `(sensor_id, taken_at)` reads one sensor's.
+    let mut range_led: Option<&Index> = None;
+    if !cond.is_empty() {
+        let serving: Vec<(&Index, Verdict)> = table
             .indexes
             .iter()
-            .any(|ix| evaluate(schema, ix, access, &cond, dialect).filters())
-    {
-        return None;
+            .map(|ix| (ix, evaluate(schema, ix, access, &cond, dialect)))
+            .filter(|(_, v)| v.filters())
+            .collect();
+        if !serving.is_empty() {
+            range_led = serving.iter().find_map(|(ix, v)| {
+                let eq_later = ix.keys.iter().skip(1).any(|k| cond.eq.contains(&k.expr));
+                (v.range_key && v.eq_keys == 0 && !v.matched && eq_later).then_some(*ix)
+            });
+            let better = serving.iter().any(|(_, v)| v.eq_keys > 0 || v.matched);
+            if better || range_led.is_none() {
+                return None;
+            }
+        }
     }
     let suggestion = suggest(table, access, &cond, dialect)?;
     let near_partial = table
@@ -733,11 +744,13 @@ pub fn gap<'t>(
             evaluate(schema, &whole, access, &cond, dialect).filters()
         })
         .collect();
-    let misordered = table.indexes.iter().find(|ix| {
-        same_keys_other_order(ix, &suggestion.keys)
-            && evaluate(schema, ix, access, &cond, dialect)
-                .unusable
-                .is_none()
+    let misordered = range_led.or_else(|| {
+        table.indexes.iter().find(|ix| {
+            same_keys_other_order(ix, &suggestion.keys)
+                && evaluate(schema, ix, access, &cond, dialect)
+                    .unusable
+                    .is_none()
+        })
     });
     let conditions: Vec<&KeyExpr> = cond.eq.iter().chain(&cond.range).collect();
     let all_expressions =

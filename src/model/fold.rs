@@ -217,20 +217,22 @@ impl Folder<'_> {
             name: name.clone(),
             data_type: col.data_type.to_string().to_lowercase(),
             nullable: true,
-            declared,
+            declared: declared.clone(),
         });
         for opt in &col.options {
-            self.column_option(table, &name, opt.name.as_ref(), &opt.option);
+            self.column_option(table, &name, opt.name.as_ref(), &opt.option, &declared);
         }
     }
 
-    /// Apply one inline column option (`NOT NULL`, `PRIMARY KEY`, `UNIQUE`, `REFERENCES`).
+    /// Apply one inline column option (`NOT NULL`, `PRIMARY KEY`, `UNIQUE`, `REFERENCES`);
+    /// keys and foreign keys it declares are located at the column (`at`).
     fn column_option(
         &mut self,
         table: &str,
         column: &str,
         constraint: Option<&Ident>,
         opt: &ColumnOption,
+        at: &Location,
     ) {
         match opt {
             ColumnOption::NotNull => self.set_nullable(table, column, false),
@@ -238,7 +240,7 @@ impl Folder<'_> {
             ColumnOption::PrimaryKey(pk) => {
                 self.set_nullable(table, column, false);
                 let name = constraint.or(pk.name.as_ref()).map(ident);
-                let loc = self.stmt.location.clone();
+                let loc = at.clone();
                 self.push_index(
                     table,
                     name,
@@ -251,7 +253,7 @@ impl Folder<'_> {
             }
             ColumnOption::Unique(u) => {
                 let name = constraint.or(u.name.as_ref()).map(ident);
-                let loc = self.stmt.location.clone();
+                let loc = at.clone();
                 self.push_index(
                     table,
                     name,
@@ -264,7 +266,7 @@ impl Folder<'_> {
             }
             ColumnOption::ForeignKey(fk) => {
                 let name = constraint.or(fk.name.as_ref()).map(ident);
-                let loc = self.stmt.location.clone();
+                let loc = at.clone();
                 self.push_fk(table, name, vec![column.to_string()], fk, loc);
             }
             _ => {}
@@ -733,8 +735,9 @@ impl Folder<'_> {
             c.data_type = data_type.to_string().to_lowercase();
             c.nullable = true;
         }
+        let at = self.stmt.location.clone();
         for o in options {
-            self.column_option(table, column, None, o);
+            self.column_option(table, column, None, o, &at);
         }
     }
 

@@ -162,6 +162,59 @@ fn clean_message(message: &str) -> String {
     }
 }
 
+/// Statement kinds that never shape tables, keys or indexes and are not queries: when the
+/// parser rejects one, it is counted but not reported as `parse-error` (sqlparser does not
+/// know PL/pgSQL bodies, `REINDEX`, policies and the like).
+pub const SKIPPED_KINDS: &[&str] = &[
+    "DO",
+    "REINDEX",
+    "CREATE FUNCTION",
+    "CREATE OR REPLACE",
+    "CREATE PROCEDURE",
+    "CREATE TRIGGER",
+    "CREATE CONSTRAINT",
+    "CREATE POLICY",
+    "ALTER POLICY",
+    "DROP POLICY",
+    "CREATE STATISTICS",
+    "CREATE SEQUENCE",
+    "ALTER SEQUENCE",
+    "CREATE TYPE",
+    "ALTER TYPE",
+    "CREATE DOMAIN",
+    "CREATE EXTENSION",
+    "CREATE AGGREGATE",
+    "CREATE RULE",
+    "CREATE PUBLICATION",
+    "CREATE SUBSCRIPTION",
+    "CREATE MATERIALIZED VIEW",
+    "REFRESH",
+    "CALL",
+    "GRANT",
+    "REVOKE",
+    "ALTER DEFAULT",
+    "ALTER FUNCTION",
+    "ALTER ROLE",
+    "CREATE ROLE",
+    "COMMENT",
+    "SECURITY",
+    "SET",
+    "RESET",
+    "VACUUM",
+    "ANALYZE",
+    "CLUSTER",
+    "LOCK",
+    "NOTIFY",
+    "LISTEN",
+];
+
+/// Whether a statement of `kind` that does not parse is skipped quietly.
+pub fn skipped_kind(kind: &str) -> bool {
+    SKIPPED_KINDS
+        .iter()
+        .any(|k| kind == *k || kind.starts_with(&format!("{k} ")))
+}
+
 /// Leading keywords of a statement, upper-cased, skipping comments.
 pub fn statement_kind(sql: &str) -> String {
     let mut words = Vec::new();

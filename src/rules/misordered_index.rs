@@ -59,10 +59,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             RULE.name,
             RULE.default_severity,
             format!(
-                "index {} on `{}` has the right columns in an order that cannot serve this {}",
+                "{}, but index {} `{}` has these columns in an order that cannot serve it",
+                super::missing_index::describe(q, access, keys, gap.via_join),
                 index.name,
                 fix::index_shape(&table.name, &index.keys),
-                super::missing_index::describe(q, access, keys, gap.via_join)
             ),
             q.location.clone(),
         );

@@ -147,30 +147,43 @@ pub fn describe(q: &Query, access: &TableAccess, keys: &[IndexKey], via_join: bo
         })
         .map(fix::key_sql)
         .collect();
-    let filt: Vec<String> = keys
-        .iter()
-        .filter(|k| !sort.contains(&fix::key_sql(k)))
-        .map(|k| {
-            let ops: Vec<&str> = access
-                .filters
-                .iter()
-                .filter(|f| f.target == k.expr)
-                .filter_map(|f| match f.op {
-                    crate::model::usage::FilterOp::Match(m) => Some(m.sql()),
-                    _ => None,
-                })
-                .collect();
-            match ops.first() {
-                Some(op) => format!("{} ({op})", k.expr.display()),
-                None => k.expr.display(),
-            }
-        })
+    let is_range = |k: &IndexKey| {
+        access
+            .filters
+            .iter()
+            .any(|f| f.target == k.expr && f.is_range())
+    };
+    let describe_key = |k: &IndexKey| {
+        let op = access.filters.iter().find_map(|f| match f.op {
+            crate::model::usage::FilterOp::Match(m) if f.target == k.expr => Some(m.sql()),
+            _ => None,
+        });
+        match op {
+            Some(op) => format!("{} ({op})", k.expr.display()),
+            None => k.expr.display(),
+        }
+    };
+    let unsorted = || keys.iter().filter(|k| !sort.contains(&fix::key_sql(k)));
+    let filt: Vec<String> = unsorted()
+        .filter(|k| !is_range(k))
+        .map(describe_key)
+        .collect();
+    let ranges: Vec<String> = unsorted()
+        .filter(|k| is_range(k))
+        .map(describe_key)
         .collect();
     let t = &access.table;
     let mut parts = Vec::new();
-    if !filt.is_empty() {
-        let what = if via_join { "joins" } else { "filters" };
-        parts.push(format!("{what} {t} on {}", filt.join(", ")));
+    let what = if via_join { "joins" } else { "filters" };
+    match (filt.is_empty(), ranges.is_empty()) {
+        (false, false) => parts.push(format!(
+            "{what} {t} on {} and a range of {}",
+            filt.join(", "),
+            ranges.join(", ")
+        )),
+        (false, true) => parts.push(format!("{what} {t} on {}", filt.join(", "))),
+        (true, false) => parts.push(format!("filters {t} on a range of {}", ranges.join(", "))),
+        (true, true) => {}
     }
     if !sort.is_empty() {
         let by = format!(

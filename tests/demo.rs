@@ -1,0 +1,82 @@
+//! The bundled demo project (`fixtures/projects/demo`): its findings are the README's first
+//! impression, so they are snapshot-tested as JSON (the machine contract) and checked for the
+//! findings the demo's README promises.
+
+use std::path::Path;
+use std::process::Command;
+
+fn demo() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/demo")
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_idxlint"))
+        .args(args)
+        .current_dir(demo())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run idxlint");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8 output"),
+    )
+}
+
+#[test]
+fn demo_findings_json() {
+    let (code, json) = run(&["check", "--format", "json", "."]);
+    assert_eq!(code, 1, "the demo has findings");
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let rules: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (rule, path) in [
+        ("missing-index", "app/repos/tasks.py"),
+        ("misordered-index", "app/repos/tasks.py"),
+        ("missing-index", "web/src/users.ts"),
+        ("missing-index", "worker/comments.go"),
+        ("redundant-index", "db/migrations/0002_projects.sql"),
+        ("duplicate-index", "db/migrations/0004_comments.sql"),
+        ("unindexed-foreign-key", "db/migrations/0003_tasks.sql"),
+    ] {
+        assert!(
+            rules.contains(&(rule.to_string(), path.to_string())),
+            "expected {rule} in {path}; got {rules:?}"
+        );
+    }
+    insta::assert_snapshot!("demo_json", json);
+}
+
+#[test]
+fn demo_json_is_deterministic_across_thread_counts() {
+    let one = Command::new(env!("CARGO_BIN_EXE_idxlint"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(demo())
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap()
+        .stdout;
+    let two = Command::new(env!("CARGO_BIN_EXE_idxlint"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(demo())
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(one, two);
+}
+
+#[test]
+fn demo_schema() {
+    let (code, text) = run(&["schema", "."]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("demo_schema", text);
+}
