@@ -227,15 +227,24 @@ fn load_config(start: &std::path::Path, explicit: Option<&PathBuf>) -> Result<Co
 }
 
 /// The root that relative paths are reported against: the config file's folder, else the
-/// single checked folder, else the current folder.
+/// single checked folder, else the current folder. Absolute, like the checked paths (see
+/// [`absolute`]), so that every file's path can be made relative to it.
 fn root_for(paths: &[PathBuf], config: &Config) -> PathBuf {
-    if let Some(dir) = config.path.as_ref().and_then(|p| p.parent()) {
-        return dir.to_path_buf();
-    }
-    match paths {
-        [one] if one.is_dir() => one.clone(),
-        _ => PathBuf::from("."),
-    }
+    let root = match (config.path.as_ref().and_then(|p| p.parent()), paths) {
+        (Some(dir), _) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        (Some(_), _) => PathBuf::from("."),
+        (None, [one]) if one.is_dir() => one.clone(),
+        (None, _) => PathBuf::from("."),
+    };
+    root.canonicalize().unwrap_or(root)
+}
+
+/// The checked paths, canonical (they exist: [`check_paths`] ran first).
+fn absolute(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    paths
+        .into_iter()
+        .map(|p| p.canonicalize().unwrap_or(p))
+        .collect()
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
@@ -268,6 +277,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         } => {
             let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
             check_paths(&paths)?;
+            let paths = absolute(paths);
             let config = load_config(&paths[0], config.as_ref())?;
             let root = root_for(&paths, &config);
             let options = idxlint::Options {
@@ -297,6 +307,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 paths
             };
             check_paths(&paths)?;
+            let paths = absolute(paths);
             let mut config = load_config(&paths[0], config.as_ref())?;
             apply_overrides(&mut config, fail_on, &select, &ignore)?;
             let root = root_for(&paths, &config);

@@ -176,6 +176,13 @@ fn human_report_of_a_small_project() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     insta::assert_snapshot!("basic_human", stdout(&out));
+    // Paths in the report are relative to the project root however the path is given.
+    let from_inside = run(idxlint().current_dir(fixture("basic")).args(["check", "."]));
+    assert_eq!(stdout(&from_inside), stdout(&out));
+    let relative = run(idxlint()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "fixtures/cli/basic"]));
+    assert_eq!(stdout(&relative), stdout(&out));
 }
 
 #[test]
