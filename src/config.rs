@@ -107,7 +107,9 @@ impl Config {
         let mut config: Config =
             toml::from_str(&text).map_err(|e| format!("invalid {}: {e}", path.display()))?;
         config.path = Some(path.to_path_buf());
-        config.validate()?;
+        config
+            .validate()
+            .map_err(|e| format!("invalid {}: {e}", path.display()))?;
         Ok(config)
     }
 

@@ -4,8 +4,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use idxlint::config::Config;
 use idxlint::parse::Dialect;
-use std::io::Write;
-use std::path::PathBuf;
+use idxlint::report::human::HumanOptions;
+use std::io::{IsTerminal, Write};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -57,6 +59,23 @@ struct CiArgs {
     changed_since: Option<String>,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl SeverityArg {
+    fn as_str(self) -> &'static str {
+        match self {
+            SeverityArg::Info => "info",
+            SeverityArg::Warning => "warning",
+            SeverityArg::Error => "error",
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check a repository for index problems.
@@ -73,11 +92,26 @@ enum Command {
         /// Also report statements that do not parse in application strings.
         #[arg(long)]
         app_parse_errors: bool,
-        /// Show skipped files and queries without a verdict.
-        #[arg(short, long)]
+        /// Show skipped files and queries without a verdict, and always the summary.
+        #[arg(short, long, conflicts_with = "quiet")]
         verbose: bool,
         #[command(flatten)]
         ci: CiArgs,
+        /// Print only the findings: no summary line, no notes on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Lowest severity that makes the exit code 1 (overrides `fail-on` in the config).
+        #[arg(long, value_enum)]
+        fail_on: Option<SeverityArg>,
+        /// Only run these rules (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        select: Vec<String>,
+        /// Do not run these rules (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        ignore: Vec<String>,
+        /// Never use colours (colours are used only on a terminal without `NO_COLOR`).
+        #[arg(long)]
+        no_color: bool,
     },
     /// List the rules.
     Rules,
@@ -97,11 +131,113 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(message) => {
+        Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Failure::Message(message)) => {
             eprintln!("idxlint: error: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Why a command did not finish.
+enum Failure {
+    /// stdout was closed (`idxlint check | head`): stop quietly.
+    BrokenPipe,
+    Message(String),
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure::Message(s)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Message(format!("cannot write the report: {e}"))
+        }
+    }
+}
+
+/// Run the analysis; a panic anywhere in it (a bug) becomes an error asking for a report.
+fn analyze_guarded(
+    root: &Path,
+    paths: &[PathBuf],
+    config: &Config,
+    options: &idxlint::Options,
+) -> Result<idxlint::Analysis, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        idxlint::analyze(root, paths, config, options)
+    }))
+    .map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        format!(
+            "internal error: idxlint crashed ({what}); this is a bug, please file an issue \
+             with the command line and, if you can, the file that triggers it"
+        )
+    })
+}
+
+/// A rule name `--select`, `--ignore` and the config accept.
+fn known_rule(name: &str) -> bool {
+    // `unused-suppression` is produced by the suppression pass, not by a registry rule.
+    idxlint::rules::find(name).is_some() || name == "unused-suppression"
+}
+
+/// Apply `--fail-on`, `--select` and `--ignore` to the loaded config.
+fn apply_overrides(
+    config: &mut Config,
+    fail_on: Option<SeverityArg>,
+    select: &[String],
+    ignore: &[String],
+) -> Result<(), String> {
+    for name in select.iter().chain(ignore) {
+        if !known_rule(name) {
+            return Err(format!("unknown rule `{name}` (see `idxlint rules`)"));
+        }
+    }
+    if let Some(f) = fail_on {
+        config.fail_on = Some(f.as_str().to_string());
+    }
+    if !select.is_empty() {
+        let all = idxlint::rules::RULES
+            .iter()
+            .map(|r| r.name)
+            .chain(["unused-suppression"]);
+        for name in all {
+            if !select.iter().any(|s| s == name) {
+                config.rules.insert(name.to_string(), "off".to_string());
+            }
+        }
+    }
+    for name in ignore {
+        config.rules.insert(name.clone(), "off".to_string());
+    }
+    Ok(())
+}
+
+/// Colours only on a terminal, without `--no-color` and without a non-empty `NO_COLOR`.
+fn use_color(no_color: bool) -> bool {
+    let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && !env_off && std::io::stdout().is_terminal()
+}
+
+/// Wrap width: `COLUMNS` on a terminal, else 100 (stable output in pipes and tests).
+fn width() -> usize {
+    if !std::io::stdout().is_terminal() {
+        return 100;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .map_or(100, |c| c.clamp(40, 400))
 }
 
 fn load_config(start: &std::path::Path, explicit: Option<&PathBuf>) -> Result<Config, String> {
@@ -112,22 +248,32 @@ fn load_config(start: &std::path::Path, explicit: Option<&PathBuf>) -> Result<Co
 }
 
 /// The root that relative paths are reported against: the config file's folder, else the
-/// single checked folder, else the current folder.
+/// single checked folder, else the current folder. Absolute, like the checked paths (see
+/// [`absolute`]), so that every file's path can be made relative to it.
 fn root_for(paths: &[PathBuf], config: &Config) -> PathBuf {
-    if let Some(dir) = config.path.as_ref().and_then(|p| p.parent()) {
-        return dir.to_path_buf();
-    }
-    match paths {
-        [one] if one.is_dir() => one.clone(),
-        _ => PathBuf::from("."),
-    }
+    let root = match (config.path.as_ref().and_then(|p| p.parent()), paths) {
+        (Some(dir), _) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        (Some(_), _) => PathBuf::from("."),
+        (None, [one]) if one.is_dir() => one.clone(),
+        (None, _) => PathBuf::from("."),
+    };
+    root.canonicalize().unwrap_or(root)
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+/// The checked paths, canonical (they exist: [`check_paths`] ran first).
+fn absolute(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    paths
+        .into_iter()
+        .map(|p| p.canonicalize().unwrap_or(p))
+        .collect()
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
         Command::Rules => {
+            writeln!(out, "{:<28} {:<8} SUMMARY", "RULE", "DEFAULT")?;
             for r in idxlint::rules::RULES {
                 writeln!(
                     out,
@@ -135,15 +281,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     r.name,
                     r.default_severity.as_str(),
                     r.summary
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {
             let r = idxlint::rules::find(&rule)
                 .ok_or_else(|| format!("unknown rule `{rule}` (see `idxlint rules`)"))?;
-            write!(out, "{}", idxlint::rules::render_doc(r)).map_err(|e| e.to_string())?;
+            write!(out, "{}", idxlint::rules::render_doc(r))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema {
@@ -153,14 +298,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
             check_paths(&paths)?;
+            let paths = absolute(paths);
             let config = load_config(&paths[0], config.as_ref())?;
             let root = root_for(&paths, &config);
             let options = idxlint::Options {
                 dialect: dialect.map(Into::into),
                 ..Default::default()
             };
-            let analysis = idxlint::analyze(&root, &paths, &config, &options);
-            idxlint::report::schema::render(&analysis, &mut out).map_err(|e| e.to_string())?;
+            let analysis = analyze_guarded(&root, &paths, &config, &options)?;
+            idxlint::report::schema::render(&analysis, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {
@@ -171,6 +317,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             app_parse_errors,
             verbose,
             ci,
+            quiet,
+            fail_on,
+            select,
+            ignore,
+            no_color,
         } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -178,7 +329,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 paths
             };
             check_paths(&paths)?;
-            let config = load_config(&paths[0], config.as_ref())?;
+            let paths = absolute(paths);
+            let mut config = load_config(&paths[0], config.as_ref())?;
+            apply_overrides(&mut config, fail_on, &select, &ignore)?;
             // File names (as pre-commit passes them): read the whole project for the
             // schema, report only findings in those files.
             let (root, paths, report_only) = if paths.iter().all(|p| p.is_file()) {
@@ -199,7 +352,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 dialect: dialect.map(Into::into),
                 app_parse_errors,
             };
-            let mut analysis = idxlint::analyze(&root, &paths, &config, &options);
+            let mut analysis = analyze_guarded(&root, &paths, &config, &options)?;
             if let Some(only) = &report_only {
                 idxlint::changed::retain_paths(&analysis.sources, only, &mut analysis.diagnostics);
             }
@@ -225,12 +378,32 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .filter(&analysis.sources, &mut analysis.diagnostics);
             }
             match format {
-                Format::Json => idxlint::report::json::render(&analysis, &mut out),
-                Format::Human => idxlint::report::human::render(&analysis, verbose, &mut out),
-                Format::Sarif => idxlint::report::sarif::render(&analysis, &mut out),
-                Format::Github => idxlint::report::github::render(&analysis, &mut out),
+                Format::Json => idxlint::report::json::render(&analysis, &mut out)?,
+                Format::Sarif => idxlint::report::sarif::render(&analysis, &mut out)?,
+                Format::Github => idxlint::report::github::render(&analysis, &mut out)?,
+                Format::Human => {
+                    let opts = HumanOptions {
+                        verbose,
+                        quiet,
+                        color: use_color(no_color),
+                        width: width(),
+                    };
+                    idxlint::report::human::render(&analysis, &opts, &mut out)?;
+                    // A clean run prints nothing on stdout, but files that were not read
+                    // are worth a note on stderr.
+                    if analysis.diagnostics.is_empty()
+                        && !analysis.skipped.is_empty()
+                        && !verbose
+                        && !quiet
+                    {
+                        eprintln!(
+                            "idxlint: {}",
+                            idxlint::report::human::summary_line(&analysis, false)
+                        );
+                    }
+                }
             }
-            .map_err(|e| e.to_string())?;
+            out.flush()?;
             let fail_on = config.fail_on();
             let failed = analysis.diagnostics.iter().any(|d| d.severity >= fail_on);
             Ok(if failed {
@@ -247,8 +420,12 @@ fn check_paths(paths: &[PathBuf]) -> Result<(), String> {
         if !p.exists() {
             return Err(format!("{}: no such file or folder", p.display()));
         }
-        if p.is_dir() && std::fs::read_dir(p).is_err() {
-            return Err(format!("{}: cannot read folder", p.display()));
+        if p.is_dir() {
+            if let Err(e) = std::fs::read_dir(p) {
+                return Err(format!("{}: cannot read folder: {e}", p.display()));
+            }
+        } else if let Err(e) = std::fs::File::open(p) {
+            return Err(format!("{}: cannot read file: {e}", p.display()));
         }
     }
     Ok(())

@@ -160,7 +160,14 @@ impl Folder<'_> {
         if ct.if_not_exists && self.schema.tables.contains_key(&name) {
             return;
         }
-        let declared = self.stmt.location.clone();
+        // `CREATE TABLE name`: from the statement's start to the end of the name.
+        let declared = match ct.name.0.last() {
+            Some(sqlparser::ast::ObjectNamePart::Identifier(id)) if id.span.start.line > 0 => {
+                let start = sqlparser::tokenizer::Location { line: 1, column: 1 };
+                self.loc(Span::new(start, id.span.end))
+            }
+            _ => self.stmt.location.clone(),
+        };
         let mut table = Table {
             name: name.clone(),
             columns: Vec::new(),
