@@ -125,6 +125,27 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Print one migration that adds every missing index, merged across queries.
+    Suggest {
+        path: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Write the migration into the migrations folder (a new file, never overwriting).
+        #[arg(long)]
+        write: bool,
+    },
+    /// Show how the query at FILE:LINE touches each table and why each index does or does
+    /// not serve it.
+    Inspect {
+        /// `path/to/file:LINE`
+        location: String,
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -307,6 +328,68 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let analysis = analyze_guarded(&root, &paths, &config, &options)?;
             idxlint::report::schema::render(&analysis, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Suggest {
+            path,
+            dialect,
+            config,
+            write,
+        } => {
+            let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
+            check_paths(&paths)?;
+            let paths = absolute(paths);
+            let config = load_config(&paths[0], config.as_ref())?;
+            let root = root_for(&paths, &config);
+            let options = idxlint::Options {
+                dialect: dialect.map(Into::into),
+                ..Default::default()
+            };
+            let analysis = analyze_guarded(&root, &paths, &config, &options)?;
+            let plan = idxlint::suggest::plan(&analysis, &config);
+            let text = idxlint::suggest::migration_text(&analysis, &plan);
+            if !write {
+                write!(out, "{text}")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if plan.is_empty() {
+                eprintln!("idxlint: no missing index; nothing written");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let dir = idxlint::suggest::migrations_dir(&analysis, &config).ok_or_else(|| {
+                "no migrations folder found; run without --write and save the output".to_string()
+            })?;
+            let now = idxlint::suggest::utc_timestamp();
+            let file = idxlint::suggest::next_migration_name(&dir, &now);
+            idxlint::suggest::write_new_file(&file, &text)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            eprintln!("idxlint: wrote {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inspect {
+            location,
+            dialect,
+            config,
+        } => {
+            let (file, line) = location
+                .rsplit_once(':')
+                .and_then(|(f, l)| Some((PathBuf::from(f), l.parse::<usize>().ok()?)))
+                .ok_or_else(|| format!("expected FILE:LINE, found `{location}`"))?;
+            check_paths(std::slice::from_ref(&file))?;
+            let file = file.canonicalize().unwrap_or(file);
+            let config = load_config(&file, config.as_ref())?;
+            let root = idxlint::changed::project_root(config.path.as_deref(), &file);
+            let root = root.canonicalize().unwrap_or(root);
+            let options = idxlint::Options {
+                dialect: dialect.map(Into::into),
+                ..Default::default()
+            };
+            let analysis = analyze_guarded(&root, std::slice::from_ref(&root), &config, &options)?;
+            let rel = idxlint::discover::relative(&root, &file);
+            let found = idxlint::report::inspect::render(&analysis, &config, &rel, line, &mut out)?;
+            if found == 0 {
+                return Err(format!("no query at {rel}:{line}").into());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {

@@ -217,6 +217,44 @@ pub fn next_migration_name(dir: &Path, now: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// The folder that holds the project's migrations: the folder of the last migration file
+/// (by path order) whose DDL was read.
+pub fn migrations_dir(analysis: &Analysis, config: &Config) -> Option<PathBuf> {
+    let rules = crate::discover::PathRules::new(config);
+    analysis
+        .sources
+        .iter()
+        .filter(|(_, f)| f.path.ends_with(".sql") && rules.is_migration(&f.path))
+        .map(|(_, f)| f)
+        .last()
+        .and_then(|f| f.abs_path.parent().map(Path::to_path_buf))
+}
+
+/// The current UTC time as `YYYYMMDDHHMMSS`, for timestamped migration names.
+pub fn utc_timestamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Write `text` to a new file at `path` atomically (a temporary file renamed into place);
 /// never overwrites an existing file.
 pub fn write_new_file(path: &Path, text: &str) -> std::io::Result<()> {

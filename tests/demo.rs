@@ -80,3 +80,34 @@ fn demo_schema() {
     assert_eq!(code, 0);
     insta::assert_snapshot!("demo_schema", text);
 }
+
+#[test]
+fn demo_suggest() {
+    let (code, text) = run(&["suggest", "."]);
+    assert_eq!(code, 0);
+    // The foreign key on tasks.assignee_id folds into the composite the query needs.
+    assert!(text.contains("-- serves db/migrations/0003_tasks.sql:4 foreign key (assignee_id)"));
+    assert_eq!(text.matches("ON tasks (assignee_id").count(), 1, "{text}");
+    insta::assert_snapshot!("demo_suggest", text);
+}
+
+#[test]
+fn demo_inspect() {
+    let (code, text) = run(&["inspect", "app/repos/tasks.py:9"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("verdict: missing-index"), "{text}");
+    insta::assert_snapshot!("demo_inspect_missing", text);
+    let (code, text) = run(&["inspect", "app/repos/tasks.py:19"]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("tasks_project_id_idx tasks (project_id): serves"),
+        "{text}"
+    );
+    insta::assert_snapshot!("demo_inspect_served", text);
+}
+
+#[test]
+fn inspect_without_a_query_there_fails() {
+    let (code, _) = run(&["inspect", "app/repos/tasks.py:1"]);
+    assert_eq!(code, 2);
+}

@@ -133,7 +133,13 @@ pub fn render(
     for (q, resolved) in &found {
         let (start, _) = super::span(&analysis.sources, &q.location);
         writeln!(out, "query at {path}:{}:{}", start.line, start.column)?;
-        writeln!(out, "  {}", q.sql)?;
+        let f = analysis.sources.get(q.location.file);
+        let text = f.text.get(q.location.range.clone()).unwrap_or(&q.sql);
+        writeln!(
+            out,
+            "  {}",
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        )?;
         if !resolved {
             writeln!(
                 out,
