@@ -127,7 +127,7 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
         suppressions.push(out.suppressions);
         for stmt in out.statements {
             stats.statements += 1;
-            if stmt.ast.is_some() {
+            if stmt.understood() {
                 stats.parsed += 1;
                 stats.repaired += usize::from(stmt.repaired);
             } else {

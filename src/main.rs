@@ -317,16 +317,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             dialect,
             config,
         } => {
-            let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
-            check_paths(&paths)?;
-            let paths = absolute(paths);
-            let config = load_config(&paths[0], config.as_ref())?;
-            let root = root_for(&paths, &config);
-            let options = idxlint::Options {
-                dialect: dialect.map(Into::into),
-                ..Default::default()
-            };
-            let analysis = analyze_guarded(&root, &paths, &config, &options)?;
+            let (analysis, _) = analyze_one(path, dialect, config.as_ref())?;
             idxlint::report::schema::render(&analysis, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -336,16 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             config,
             write,
         } => {
-            let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
-            check_paths(&paths)?;
-            let paths = absolute(paths);
-            let config = load_config(&paths[0], config.as_ref())?;
-            let root = root_for(&paths, &config);
-            let options = idxlint::Options {
-                dialect: dialect.map(Into::into),
-                ..Default::default()
-            };
-            let analysis = analyze_guarded(&root, &paths, &config, &options)?;
+            let (analysis, config) = analyze_one(path, dialect, config.as_ref())?;
             let plan = idxlint::suggest::plan(&analysis, &config);
             let text = idxlint::suggest::migration_text(&analysis, &plan);
             if !write {
@@ -496,6 +478,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             })
         }
     }
+}
+
+/// Analyze one folder (default `.`) for the commands that take a single path.
+fn analyze_one(
+    path: Option<PathBuf>,
+    dialect: Option<DialectArg>,
+    config: Option<&PathBuf>,
+) -> Result<(idxlint::Analysis, Config), Failure> {
+    let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
+    check_paths(&paths)?;
+    let paths = absolute(paths);
+    let config = load_config(&paths[0], config)?;
+    let root = root_for(&paths, &config);
+    let options = idxlint::Options {
+        dialect: dialect.map(Into::into),
+        ..Default::default()
+    };
+    let analysis = analyze_guarded(&root, &paths, &config, &options)?;
+    Ok((analysis, config))
 }
 
 fn check_paths(paths: &[PathBuf]) -> Result<(), String> {

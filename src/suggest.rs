@@ -10,7 +10,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::model::coverage::{GapKind, Suggestion};
+use crate::model::coverage::Suggestion;
 use crate::model::schema::IndexKey;
 use crate::rules::{fix, Context};
 use crate::source::Location;
@@ -65,12 +65,7 @@ pub fn plan(analysis: &Analysis, config: &Config) -> Vec<Planned> {
     );
     let mut candidates: Vec<Planned> = Vec::new();
     for site in ctx.gaps() {
-        let rule = match site.gap.kind {
-            GapKind::Missing => "missing-index",
-            GapKind::Misordered(_) => "misordered-index",
-            GapKind::NonSargable => "non-sargable-predicate",
-            GapKind::LeadingWildcard => "leading-wildcard",
-        };
+        let rule = site.gap.kind.rule();
         if !reported(
             &analysis.diagnostics,
             rule,

@@ -653,6 +653,18 @@ pub enum GapKind<'t> {
     LeadingWildcard,
 }
 
+impl GapKind<'_> {
+    /// The rule that reports this kind of gap.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            GapKind::Missing => "missing-index",
+            GapKind::Misordered(_) => "misordered-index",
+            GapKind::NonSargable => "non-sargable-predicate",
+            GapKind::LeadingWildcard => "leading-wildcard",
+        }
+    }
+}
+
 /// An access pattern that no index serves, and what would.
 #[derive(Debug, Clone)]
 pub struct Gap<'t> {

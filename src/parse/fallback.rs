@@ -220,3 +220,37 @@ mod tests {
         assert_eq!(repair(Dialect::Mysql, "DROP INDEX CONCURRENTLY i"), None);
     }
 }
+
+/// Whether `sql` is a statement sqlparser does not model but whose grammar idxlint checks
+/// itself: PostgreSQL `REINDEX [ ( options ) ] { INDEX | TABLE | SCHEMA | DATABASE | SYSTEM }
+/// [ CONCURRENTLY ] name`. The migration-safety rules read such statements from their text.
+pub fn recognized(dialect: Dialect, sql: &str) -> bool {
+    static REINDEX: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    if dialect != Dialect::Postgres {
+        return false;
+    }
+    let re = REINDEX.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?is)^reindex\s*(\(\s*[a-z_]+(\s+[a-z_0-9]+)?(\s*,\s*[a-z_]+(\s+[a-z_0-9]+)?)*\s*\)\s*)?(index|table|schema|database|system)\s+(concurrently\s+)?("[^"]+"|[a-z_][a-z0-9_$]*)(\.("[^"]+"|[a-z_][a-z0-9_$]*))?\s*$"#,
+        )
+        .expect("valid regex")
+    });
+    re.is_match(sql.trim())
+}
+
+#[cfg(test)]
+mod recognize_tests {
+    use super::*;
+
+    #[test]
+    fn reindex_grammar() {
+        let ok = |s: &str| recognized(Dialect::Postgres, s);
+        assert!(ok("REINDEX INDEX idx_post_aggregates_hot"));
+        assert!(ok("reindex table concurrently public.users"));
+        assert!(ok("REINDEX (VERBOSE) INDEX \"Weird\""));
+        assert!(!ok("REINDEX INDEX"));
+        assert!(!ok("REINDEX INDEX a b"));
+        assert!(!ok("REINDX INDEX a"));
+        assert!(!recognized(Dialect::Mysql, "REINDEX INDEX a"));
+    }
+}

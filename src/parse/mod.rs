@@ -67,6 +67,16 @@ pub struct Statement {
     pub error: Option<ParseError>,
     /// The AST comes from a repaired text (see [`fallback`]).
     pub repaired: bool,
+    /// No AST, but the statement matched the grammar of a statement sqlparser does not
+    /// model (`REINDEX`, see [`fallback::recognized`]): understood, not an error.
+    pub recognized: bool,
+}
+
+impl Statement {
+    /// The statement was understood: parsed, repaired or recognized.
+    pub fn understood(&self) -> bool {
+        self.ast.is_some() || self.recognized
+    }
 }
 
 impl Statement {
@@ -95,6 +105,7 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                 ast: None,
                 error: None,
                 repaired: false,
+                recognized: false,
             };
             match parse_one(d.as_ref(), &stmt.text) {
                 Ok(ast) => stmt.ast = Some(ast),
@@ -104,6 +115,8 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                     {
                         stmt.ast = Some(ast);
                         stmt.repaired = true;
+                    } else if fallback::recognized(dialect, &stmt.text) {
+                        stmt.recognized = true;
                     } else {
                         let at = error_offset(&stmt.text, &message)
                             .map(|o| frag.map.to_host(range.start + o))
@@ -167,7 +180,6 @@ fn clean_message(message: &str) -> String {
 /// know PL/pgSQL bodies, `REINDEX`, policies and the like).
 pub const SKIPPED_KINDS: &[&str] = &[
     "DO",
-    "REINDEX",
     "CREATE FUNCTION",
     "CREATE OR REPLACE",
     "CREATE PROCEDURE",

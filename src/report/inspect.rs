@@ -3,7 +3,7 @@
 //! how users come to trust (or dispute) a verdict.
 
 use crate::config::Config;
-use crate::model::coverage::{self, Conditions, GapKind};
+use crate::model::coverage::{self, Conditions};
 use crate::model::usage::{FilterOp, Query, TableAccess};
 use crate::rules::{fix, Context};
 use crate::Analysis;
@@ -213,12 +213,7 @@ pub fn render(
                     _ if ctx.is_small(table) => "fine: small table".into(),
                     None => "served (or nothing an index could do)".into(),
                     Some(g) => {
-                        let rule = match g.kind {
-                            GapKind::Missing => "missing-index",
-                            GapKind::Misordered(_) => "misordered-index",
-                            GapKind::NonSargable => "non-sargable-predicate",
-                            GapKind::LeadingWildcard => "leading-wildcard",
-                        };
+                        let rule = g.kind.rule();
                         format!(
                             "{rule}: {}",
                             fix::suggestion_sql(analysis.dialect, &table.name, &g.suggestion)
