@@ -238,3 +238,19 @@ fn junk_never_panics() {
         }
     }
 }
+
+/// Found by fuzzing: a string joined after a heredoc on the opener's line stands before the
+/// heredoc's body, so joining them would map the fragment backwards.
+#[test]
+fn ruby_string_after_heredoc_is_not_joined() {
+    use idxlint::extract::{extract_host, HostLang};
+    let src = "a = <<~ONE + \"SELECT 2 FROM t\"\n  SELECT 1 FROM t\nONE\n";
+    for f in extract_host(HostLang::Ruby, src) {
+        let mut last = 0;
+        for o in 0..=f.text.len() {
+            let h = f.map.to_host(o);
+            assert!(h >= last, "fragment {:?} maps backwards at {o}", f.text);
+            last = h;
+        }
+    }
+}

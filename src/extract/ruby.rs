@@ -96,6 +96,16 @@ pub fn lex(src: &str) -> Vec<Tok> {
                     heredoc(c.src, body_start, &id, squiggly || dash, squiggly, interp);
                 bodies.push((body_start, body_end));
                 toks.push(Tok::Str(lit));
+                // Only another heredoc joins after a heredoc: a `+ "x"` on the opener's line
+                // stands before the body in the file, and fragments map forwards only.
+                let line_rest = c.rest().split('\n').next().unwrap_or("");
+                let heredoc_follows = line_rest
+                    .trim_start()
+                    .strip_prefix('+')
+                    .is_some_and(|r| r.trim_start().starts_with("<<"));
+                if !heredoc_follows {
+                    toks.push(Tok::Other);
+                }
                 expr_end = true;
             }
             '+' => {
