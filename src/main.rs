@@ -291,7 +291,7 @@ fn absolute(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
         Command::Rules => {
             writeln!(out, "{:<28} {:<8} SUMMARY", "RULE", "DEFAULT")?;
