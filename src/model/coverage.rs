@@ -677,6 +677,8 @@ pub struct Gap<'t> {
     pub near_partial: Vec<&'t Index>,
     /// For `NonSargable`: indexes leading with a column that the expression hides.
     pub hidden: Vec<&'t Index>,
+    /// An index serves the filter but not the ORDER BY of this top-N query.
+    pub sort_only: bool,
     /// B-trees whose second key has an equality condition while the first has none: a
     /// PostgreSQL 18 skip scan may use them when the first key has few distinct values.
     pub skip_scan: Vec<&'t Index>,
@@ -701,6 +703,23 @@ pub fn gap<'t>(
         return None;
     }
     let own = Conditions::of(access, false);
+    // `a = ? OR b = ?` alone: a bitmap OR scan needs every alternative served by an index;
+    // the first that is not is the gap.
+    if own.is_empty() && !access.disjunctions.is_empty() {
+        for alternatives in &access.disjunctions {
+            for f in alternatives {
+                let mut alone = TableAccess::new(access.table.clone());
+                alone.binding = access.binding.clone();
+                alone.filters = vec![f.clone()];
+                let mut view = accesses.to_vec();
+                view[i] = alone;
+                if let Some(g) = gap(schema, table, &view, i, dialect) {
+                    return Some(g);
+                }
+            }
+        }
+        return None;
+    }
     let (cond, via_join) = if !own.is_empty() {
         (own, false)
     } else if !access.order_by.is_empty() && access.limit.is_some() {
@@ -727,6 +746,7 @@ pub fn gap<'t>(
     // sits on a later key: `(taken_at, sensor_id)` for `sensor_id = ? AND taken_at > ?`
     // reads every sensor's rows in the range; `(sensor_id, taken_at)` reads one sensor's.
     let mut range_led: Option<&Index> = None;
+    let mut sort_only = false;
     if !cond.is_empty() {
         let serving: Vec<(&Index, Verdict)> = table
             .indexes
@@ -740,12 +760,27 @@ pub fn gap<'t>(
                 (v.range_key && v.eq_keys == 0 && !v.matched && eq_later).then_some(*ix)
             });
             let better = serving.iter().any(|(_, v)| v.eq_keys > 0 || v.matched);
-            if better || range_led.is_none() {
+            // A top-N query (`ORDER BY ... LIMIT`) whose filter is served but whose sort no
+            // serving index delivers still reads and sorts every matching row.
+            let topn = access.limit.is_some() && !access.order_by.is_empty();
+            let sorted = serving.iter().any(|(_, v)| v.sorts());
+            if better && topn && !sorted && range_led.is_none() {
+                sort_only = true;
+            } else if better || range_led.is_none() {
                 return None;
             }
         }
     }
     let suggestion = suggest(table, access, &cond, dialect)?;
+    if sort_only
+        && !access
+            .order_by
+            .iter()
+            .filter(|o| !cond.constant.contains(&o.expr))
+            .all(|o| suggestion.keys.iter().any(|k| k.expr == o.expr))
+    {
+        return None;
+    }
     let near_partial = table
         .indexes
         .iter()
@@ -786,6 +821,7 @@ pub fn gap<'t>(
     } else {
         Vec::new()
     };
+    let misordered = misordered.filter(|_| !sort_only);
     let kind = if let Some(ix) = misordered {
         GapKind::Misordered(ix)
     } else if all_expressions {
@@ -814,6 +850,7 @@ pub fn gap<'t>(
         near_partial,
         hidden,
         skip_scan,
+        sort_only,
     })
 }
 

@@ -22,7 +22,9 @@ every row of the table (a sequential scan) and filters them, so the query slows 
 table grows. A top-N query (`ORDER BY created_at DESC LIMIT 20`) without an index on its sort
 key reads and sorts the whole table to return twenty rows. When a table is joined on a key and
 the other side is narrowed by its own conditions, a nested loop probes the table once per
-outer row: without an index on the join key each probe is a scan.
+outer row: without an index on the join key each probe is a scan. And a top-N query whose
+filter is served but whose `ORDER BY` is not reads and sorts every matching row to return a
+few: the composite `(filter, sort)` index stops after `LIMIT` rows.
 
 ## Example
 ```sql
@@ -43,7 +45,8 @@ CREATE INDEX CONCURRENTLY tasks_assignee_id_due_date_idx ON tasks (assignee_id, 
   `idxlint.toml`, and lookup tables the migrations fill with `INSERT`, are never flagged.
 - A single boolean column or an `IS NULL` test alone is never suggested as an index (a partial
   index usually fits better).
-- Conditions under a top-level `OR` get no verdict.
+- A top-level `a = ? OR b = ?` is checked alternative by alternative (a bitmap OR needs
+  each served); an `OR` across tables or of compound conditions gets no verdict.
 - Queries on tables or columns the migrations do not declare get no verdict
   (`--verbose` lists them).
 - Selectivity is not estimated: an index that serves the leading equality is taken as enough,
@@ -71,13 +74,20 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::new(
             RULE.name,
             RULE.default_severity,
-            format!(
-                "{}; no index serves it",
-                describe(q, access, keys, gap.via_join)
-            ),
+            if gap.sort_only {
+                format!(
+                    "{}; an index serves the filter but not the sort",
+                    describe(q, access, keys, gap.via_join)
+                )
+            } else {
+                format!(
+                    "{}; no index serves it",
+                    describe(q, access, keys, gap.via_join)
+                )
+            },
             q.location.clone(),
         );
-        d.reason = Some(reason(access, gap.via_join, ctx));
+        d.reason = Some(reason(access, gap, ctx));
         d.help = Some(format!("add an index on `{shape}`"));
         d.fix = Some(Fix {
             sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
@@ -204,14 +214,16 @@ pub fn describe(q: &Query, access: &TableAccess, keys: &[IndexKey], via_join: bo
     format!("{verb} {}", parts.join(" and "))
 }
 
-fn reason(access: &TableAccess, via_join: bool, ctx: &Context) -> String {
+fn reason(access: &TableAccess, gap: &Gap, ctx: &Context) -> String {
     let db = match ctx.dialect {
         crate::parse::Dialect::Postgres => "PostgreSQL",
         crate::parse::Dialect::Mysql => "MySQL",
         crate::parse::Dialect::Sqlite => "SQLite",
     };
     let t = &access.table;
-    if via_join {
+    if gap.sort_only {
+        format!("{db} finds the matching rows of `{t}` through an index but must read and sort all of them to return the first few; an index that also delivers the ORDER BY stops after LIMIT rows")
+    } else if gap.via_join {
         format!("{db} probes `{t}` once for each row of the other side of the join; without an index on the join key each probe scans the table")
     } else if access.filters.is_empty() {
         format!("without an index that delivers this order, {db} reads and sorts every row of `{t}` to return the first rows")

@@ -657,13 +657,7 @@ impl<'s> Builder<'s> {
                 match op {
                     BinaryOperator::Eq => self.comparison(left, right, e, true),
                     _ if range => self.comparison(left, right, e, false),
-                    BinaryOperator::Or => {
-                        let (accs, _) = self.refs(e);
-                        for i in accs {
-                            self.accesses[i].has_or = true;
-                        }
-                        self.subqueries_in(e);
-                    }
+                    BinaryOperator::Or => self.disjunction(e),
                     _ => self.other(e),
                 }
             }
@@ -838,6 +832,56 @@ impl<'s> Builder<'s> {
         self.subqueries_in(whole);
     }
 
+    /// A top-level `OR`: when every alternative is one index-usable condition on the same
+    /// table, it is recorded as a disjunction of that table; otherwise every table it
+    /// touches is marked `has_or` (no verdict).
+    fn disjunction(&mut self, e: &Expr) {
+        let mut alternatives = Vec::new();
+        flatten_or(e, &mut alternatives);
+        let mut table: Option<usize> = None;
+        let mut filters = Vec::new();
+        let mut simple = true;
+        for alt in alternatives {
+            // Classify the alternative as if it were a conjunct, then take back what it added.
+            let before: Vec<(usize, usize)> = self
+                .accesses
+                .iter()
+                .map(|a| (a.filters.len(), a.join_keys.len()))
+                .collect();
+            self.conjunct(alt);
+            let mut added = Vec::new();
+            for (i, (f, j)) in before.iter().enumerate() {
+                let a = &mut self.accesses[i];
+                simple &= a.join_keys.len() == *j;
+                a.join_keys.truncate(*j);
+                for filter in a.filters.drain(*f..) {
+                    added.push((i, filter));
+                }
+            }
+            match added.as_slice() {
+                [(i, f)]
+                    if table.is_none_or(|t| t == *i)
+                        && (f.is_equality()
+                            || f.is_range()
+                            || matches!(f.op, FilterOp::Match(_))) =>
+                {
+                    table = Some(*i);
+                    filters.push(f.clone());
+                }
+                _ => simple = false,
+            }
+        }
+        match (simple, table) {
+            (true, Some(i)) => self.accesses[i].disjunctions.push(filters),
+            _ => {
+                let (accs, _) = self.refs(e);
+                for i in accs {
+                    self.accesses[i].has_or = true;
+                }
+            }
+        }
+    }
+
     /// `col <op> value` for an operator served by GIN / GiST (`@>`, `?`, `&&`, `@@`, `~`).
     fn match_op(&mut self, left: &Expr, right: &Expr, m: MatchOp, whole: &Expr) {
         match self.key_of(left) {
@@ -968,6 +1012,32 @@ fn strip_qualifier(e: &Expr, binding: &str) -> String {
     }
     out.push_str(&text[i..]);
     out
+}
+
+/// The alternatives of an `a OR b OR c` tree (parentheses looked through).
+fn flatten_or<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+    match e {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Or,
+            right,
+        } => {
+            flatten_or(left, out);
+            flatten_or(right, out);
+        }
+        Expr::Nested(inner)
+            if matches!(
+                **inner,
+                Expr::BinaryOp {
+                    op: BinaryOperator::Or,
+                    ..
+                }
+            ) =>
+        {
+            flatten_or(inner, out)
+        }
+        _ => out.push(e),
+    }
 }
 
 /// Column references and subqueries nested in an expression (not inside the subqueries).
@@ -1229,12 +1299,27 @@ mod tests {
     }
 
     #[test]
-    fn or_marks_instead_of_guessing() {
+    fn simple_or_is_a_disjunction_complex_or_gets_no_verdict() {
         let (q, _) = analyze("SELECT * FROM users WHERE org_id = 1 AND (email = $1 OR id = $2)");
         assert_eq!(
             show(&q),
-            ["users: [org_idEq(Some(\"1\"))] join[] order[] limit=None or"]
+            ["users: [org_idEq(Some(\"1\"))] join[] order[] limit=None"]
         );
+        let d = &q.accesses[0].disjunctions;
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].iter().map(|f| f.text.as_str()).collect::<Vec<_>>(),
+            ["email = $1", "id = $2"]
+        );
+        let (q, _) = analyze(
+            "SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.email = $1 OR o.total > 3",
+        );
+        assert!(q
+            .accesses
+            .iter()
+            .all(|a| a.has_or && a.disjunctions.is_empty()));
+        let (q, _) = analyze("SELECT * FROM users WHERE email = $1 OR (id = 2 AND org_id = 3)");
+        assert!(q.accesses[0].has_or);
     }
 
     #[test]

@@ -128,9 +128,13 @@ pub struct TableAccess {
     pub limit: Option<u64>,
     /// Columns named on this table that the schema does not declare (filled by analysis).
     pub unknown_columns: Vec<String>,
-    /// The WHERE clause had a top-level OR that involved this table: conjunct analysis
-    /// is incomplete, so rules stay quiet.
+    /// The WHERE clause had a top-level OR that involved this table in a way idxlint does
+    /// not model (several tables, nested conditions): analysis is incomplete, rules stay
+    /// quiet.
     pub has_or: bool,
+    /// Top-level `a = ? OR b > ?` conjuncts whose alternatives are each one condition on
+    /// this table: a bitmap OR needs every alternative served by an index.
+    pub disjunctions: Vec<Vec<Filter>>,
     /// The binding (alias or name) the query uses for this table.
     pub binding: String,
 }
@@ -146,6 +150,7 @@ impl TableAccess {
             limit: None,
             unknown_columns: Vec::new(),
             has_or: false,
+            disjunctions: Vec::new(),
             binding: String::new(),
         }
     }
