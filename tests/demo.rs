@@ -46,12 +46,35 @@ fn demo_findings_json() {
         ("redundant-index", "db/migrations/0002_projects.sql"),
         ("duplicate-index", "db/migrations/0004_comments.sql"),
         ("unindexed-foreign-key", "db/migrations/0003_tasks.sql"),
+        ("missing-index", "app/repos/events.py"),
+        ("leading-wildcard", "app/repos/events.py"),
+        ("non-sargable-predicate", "web/src/users.ts"),
+        (
+            "index-not-concurrent",
+            "db/migrations/0006_tasks_due_date.sql",
+        ),
     ] {
         assert!(
             rules.contains(&(rule.to_string(), path.to_string())),
             "expected {rule} in {path}; got {rules:?}"
         );
     }
+    // The partial index serves the live-events query: no finding on it (line 7).
+    assert!(!doc["findings"].as_array().unwrap().iter().any(|f| {
+        f["location"]["path"] == "app/repos/events.py" && f["location"]["start"]["line"] == 7
+    }));
+    // The query it does not serve says why.
+    let all_events = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["location"]["path"] == "app/repos/events.py" && f["location"]["start"]["line"] == 16
+        })
+        .expect("all_events finding");
+    assert!(all_events["related"]
+        .to_string()
+        .contains("only covers rows WHERE deleted_at is null"));
     insta::assert_snapshot!("demo_json", json);
 }
 
