@@ -147,6 +147,7 @@ impl Config {
         match self.rules.get(rule).map(String::as_str) {
             Some("off") => RuleSetting::Off,
             Some(s) => RuleSetting::On(Severity::parse(s).unwrap_or(default)),
+            None if crate::rules::OFF_BY_DEFAULT.contains(&rule) => RuleSetting::Off,
             None => RuleSetting::On(default),
         }
     }

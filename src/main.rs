@@ -235,6 +235,12 @@ fn apply_overrides(
         for name in all {
             if !select.iter().any(|s| s == name) {
                 config.rules.insert(name.to_string(), "off".to_string());
+            } else if let Some(rule) = idxlint::rules::find(name) {
+                // Selecting a rule that is off by default turns it on.
+                config
+                    .rules
+                    .entry(name.to_string())
+                    .or_insert_with(|| rule.default_severity.as_str().to_string());
             }
         }
     }

@@ -224,6 +224,11 @@ fn unique_constraint_builds_index() {
 }
 
 #[test]
+fn covering_index() {
+    check_rule("covering-index");
+}
+
+#[test]
 fn parse_error() {
     check_rule("parse-error");
 }

@@ -606,6 +606,45 @@ pub fn redundant_in(table: &Table, a: &Index, b: &Index) -> bool {
     redundant_with(&widen(a), &widen(b))
 }
 
+/// An index that serves `access` and holds every column the query uses but one (`missing`):
+/// with that column in `INCLUDE`, the query could be an index-only scan. Only for queries that
+/// name their columns (no `*`) and use at most six of this table.
+pub fn covering_hint<'t>(
+    schema: &Schema,
+    table: &'t Table,
+    access: &TableAccess,
+    dialect: Dialect,
+) -> Option<(&'t Index, String)> {
+    let used = &access.columns_used;
+    if access.wildcard || used.is_empty() || used.len() > 6 || access.has_or {
+        return None;
+    }
+    let cond = Conditions::of(access, false);
+    if cond.is_empty() {
+        return None;
+    }
+    table.indexes.iter().find_map(|ix| {
+        if !ix.is_btree() || !evaluate(schema, ix, access, &cond, dialect).filters() {
+            return None;
+        }
+        let held: Vec<&str> = ix
+            .keys
+            .iter()
+            .filter(|k| k.prefix_len.is_none())
+            .filter_map(|k| k.expr.as_column())
+            .chain(ix.include.iter().map(String::as_str))
+            .collect();
+        let missing: Vec<&String> = used
+            .iter()
+            .filter(|c| !held.contains(&c.as_str()))
+            .collect();
+        match missing.as_slice() {
+            [one] => Some((ix, (*one).clone())),
+            _ => None,
+        }
+    })
+}
+
 /// Whether `index` has `columns` as its leading keys, in any order among themselves, and so
 /// serves lookups by them (a foreign key's referencing columns). A partial index counts
 /// only when its predicate is implied by the columns being NOT NULL.

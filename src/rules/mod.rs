@@ -113,6 +113,7 @@ pub struct Rule {
 }
 
 pub mod concurrent_index_in_transaction;
+pub mod covering_index;
 pub mod drop_index_not_concurrent;
 pub mod duplicate_index;
 pub mod fix;
@@ -141,6 +142,7 @@ pub static RULES: &[&Rule] = &[
     &leading_wildcard::RULE,
     &volatile_index_expression::RULE,
     &wide_index::RULE,
+    &covering_index::RULE,
     &index_not_concurrent::RULE,
     &concurrent_index_in_transaction::RULE,
     &drop_index_not_concurrent::RULE,
@@ -149,6 +151,9 @@ pub static RULES: &[&Rule] = &[
     &parse_error::RULE,
     &unused_suppression::RULE,
 ];
+
+/// Rules that run only when `idxlint.toml` or `--select` names them (hints, not problems).
+pub const OFF_BY_DEFAULT: &[&str] = &["covering-index"];
 
 /// The rule named `name`.
 pub fn find(name: &str) -> Option<&'static Rule> {

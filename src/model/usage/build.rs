@@ -289,8 +289,19 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Resolve a column reference written as `parts`.
+    /// Resolve a column reference written as `parts`, and note the column as used.
     fn resolve(&mut self, parts: &[Ident]) -> Res {
+        let res = self.resolve_name(parts);
+        if let Res::Col(i, c) = &res {
+            let used = &mut self.accesses[*i].columns_used;
+            if !used.contains(c) {
+                used.push(c.clone());
+            }
+        }
+        res
+    }
+
+    fn resolve_name(&mut self, parts: &[Ident]) -> Res {
         let Some(col) = parts.last().map(ident_name) else {
             return Res::Opaque;
         };
@@ -486,8 +497,26 @@ impl<'s> Builder<'s> {
             self.where_clause(w);
         }
         for item in &sel.projection {
-            if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
-                self.subqueries_in(e);
+            match item {
+                SelectItem::UnnamedExpr(e)
+                | SelectItem::ExprWithAlias { expr: e, .. }
+                | SelectItem::ExprWithAliases { expr: e, .. } => {
+                    self.refs(e);
+                    self.subqueries_in(e);
+                }
+                SelectItem::Wildcard(_) => {
+                    for &i in &own {
+                        self.accesses[i].wildcard = true;
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let name = kind.to_string().to_lowercase();
+                    for &i in &own {
+                        if self.accesses[i].binding == name || self.accesses[i].table == name {
+                            self.accesses[i].wildcard = true;
+                        }
+                    }
+                }
             }
         }
         if let Some(h) = &sel.having {

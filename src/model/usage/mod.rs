@@ -137,6 +137,10 @@ pub struct TableAccess {
     pub disjunctions: Vec<Vec<Filter>>,
     /// The binding (alias or name) the query uses for this table.
     pub binding: String,
+    /// Columns of this table the query names anywhere (select list, conditions, sort).
+    pub columns_used: Vec<String>,
+    /// The select list takes every column of this table (`*` or `t.*`).
+    pub wildcard: bool,
 }
 
 impl TableAccess {
@@ -152,6 +156,8 @@ impl TableAccess {
             has_or: false,
             disjunctions: Vec::new(),
             binding: String::new(),
+            columns_used: Vec::new(),
+            wildcard: false,
         }
     }
 }
