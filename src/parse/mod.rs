@@ -205,6 +205,7 @@ pub const SKIPPED_KINDS: &[&str] = &[
     "GRANT",
     "REVOKE",
     "ALTER DEFAULT",
+    "ALTER TRIGGER",
     "ALTER FUNCTION",
     "ALTER ROLE",
     "CREATE ROLE",
