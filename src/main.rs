@@ -81,6 +81,8 @@ enum Command {
     },
     /// List the rules.
     Rules,
+    /// Run the Language Server over stdio (for editors; see README, "Editors").
+    Lsp,
     /// Print a rule's documentation.
     Explain { rule: String },
     /// Print the schema as idxlint understood it.
@@ -127,6 +129,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
+        Command::Lsp => {
+            idxlint::lsp::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules => {
             for r in idxlint::rules::RULES {
                 writeln!(
