@@ -93,6 +93,12 @@ impl PathRules {
     pub fn is_down(&self, rel: &str) -> bool {
         self.down.is_match(rel)
     }
+
+    /// Whether `include`/`exclude` let a relative path be read (what [`discover`] applies to
+    /// each file it walks; the language server asks it of files opened in the editor).
+    pub fn is_selected(&self, rel: &str) -> bool {
+        !self.exclude.is_match(rel) && self.include.as_ref().is_none_or(|inc| inc.is_match(rel))
+    }
 }
 
 /// Classify a file name.

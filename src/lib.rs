@@ -19,8 +19,10 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod extract;
+pub mod lsp;
 pub mod model;
 pub mod parse;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -34,7 +36,6 @@ use extract::Fragment;
 use model::schema::Schema;
 use model::usage::Query;
 use parse::{Dialect, Statement};
-use rayon::prelude::*;
 use source::{FileId, SourceDb, SourceFile};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,39 +81,52 @@ pub struct Analysis {
     pub stats: Stats,
 }
 
-/// What the per-file stages produce for one file.
-struct FileOutput {
-    source: SourceFile,
-    statements: Vec<Statement>,
-    suppressions: Suppressions,
-    skipped: Option<String>,
+/// What the per-file stages (read, extract, parse) produce for one file.
+pub(crate) struct FileOutput {
+    pub(crate) source: SourceFile,
+    pub(crate) statements: Vec<Statement>,
+    pub(crate) suppressions: Suppressions,
+    pub(crate) skipped: Option<String>,
     /// The file's DDL builds the schema.
-    schema_source: bool,
+    pub(crate) schema_source: bool,
     /// The file's queries are analyzed.
-    query_source: bool,
+    pub(crate) query_source: bool,
 }
 
 /// Run stages 1 to 5 over `paths` (relative paths in the output are relative to `root`).
+///
+/// This is [`Project::load`](project::Project::load) (stages 1 to 3) followed by the
+/// whole-program stages; the language server keeps the project instead and re-runs only
+/// what an edit touches.
 pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Options) -> Analysis {
+    project::Project::load(root, paths, config, options).into_analysis()
+}
+
+/// The statements that [`whole_program`] borrowed from each file, handed back in the
+/// files' own order so a [`Project`](project::Project) can keep them for the next run.
+pub(crate) type Returned = Vec<Vec<Statement>>;
+
+/// Stages 4 to 6 over the per-file outputs: the schema fold, usage, rules, suppressions
+/// and a deterministic order. `outputs[i]` belongs to `FileId(i)`; `order` is the order in
+/// which files are read (path order: migrations fold in that order).
+pub(crate) fn whole_program(
+    root: &Path,
+    config: &Config,
+    options: &Options,
+    outputs: Vec<FileOutput>,
+    order: &[usize],
+    mut skipped: Vec<Skipped>,
+) -> (Analysis, Returned) {
     let dialect = options.dialect.or(config.dialect).unwrap_or_default();
-    let max_size = config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
-
-    // 1. Discover the files.
-    let (candidates, mut skipped) = discover::discover(root, paths, config, dialect);
-
-    // 2-3. Read, extract and parse every file, in parallel; results stay in path order.
-    let outputs: Vec<FileOutput> = candidates
-        .par_iter()
-        .enumerate()
-        .map(|(i, c)| read_file(FileId(i as u32), c, dialect, max_size))
-        .collect();
-
     let mut sources = SourceDb::default();
     let mut stats = Stats::default();
     let mut diagnostics = Vec::new();
     let mut schema_stmts = Vec::new();
     let mut query_stmts = Vec::new();
+    let mut other_stmts = Vec::new();
     let mut suppressions = Vec::new();
+    let mut per_file = Vec::with_capacity(outputs.len());
+    let mut flags = Vec::with_capacity(outputs.len());
     for out in outputs {
         let id = sources.add(out.source);
         if let Some(reason) = out.skipped {
@@ -121,11 +135,20 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
                 reason,
             });
             suppressions.push(Suppressions::default());
+            per_file.push(Vec::new());
+            flags.push(None);
             continue;
         }
-        stats.files += 1;
         suppressions.push(out.suppressions);
-        for stmt in out.statements {
+        per_file.push(out.statements);
+        flags.push(Some((out.schema_source, out.query_source)));
+    }
+    for &i in order {
+        let Some((schema_source, query_source)) = flags.get(i).copied().flatten() else {
+            continue;
+        };
+        stats.files += 1;
+        for stmt in std::mem::take(&mut per_file[i]) {
             stats.statements += 1;
             if stmt.understood() {
                 stats.parsed += 1;
@@ -138,24 +161,28 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
                 }
                 *stats.unparsed_by_kind.entry(kind).or_default() += 1;
                 // Migration-safety rules still read the text of what did not parse
-                // (`REINDEX`, `DROP INDEX CONCURRENTLY IF EXISTS`).
-                if out.schema_source && is_ddl(&stmt) {
+                // (`DROP INDEX CONCURRENTLY IF EXISTS`, ...).
+                if schema_source && is_ddl(&stmt) {
                     schema_stmts.push(stmt);
+                } else {
+                    other_stmts.push(stmt);
                 }
                 continue;
             }
             if is_ddl(&stmt) {
-                if out.schema_source {
+                if schema_source {
                     schema_stmts.push(stmt);
+                } else {
+                    other_stmts.push(stmt);
                 }
-            } else if out.query_source || out.schema_source {
+            } else if query_source {
+                query_stmts.push(stmt);
+            } else if schema_source {
                 // Inserts in migrations mark seeded lookup tables; queries in true
                 // migrations are one-off data changes and are not analyzed.
-                if out.query_source {
-                    query_stmts.push(stmt);
-                } else {
-                    schema_stmts.push(stmt);
-                }
+                schema_stmts.push(stmt);
+            } else {
+                other_stmts.push(stmt);
             }
         }
     }
@@ -191,7 +218,22 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
     sort_diagnostics(&sources, &mut diagnostics);
     skipped.sort();
 
-    Analysis {
+    // Hand the statements back to their files, in the order they were read.
+    let mut returned: Returned = per_file;
+    for stmt in schema_stmts
+        .into_iter()
+        .chain(query_stmts)
+        .chain(other_stmts)
+    {
+        if let Some(v) = returned.get_mut(stmt.location.file.0 as usize) {
+            v.push(stmt);
+        }
+    }
+    for v in &mut returned {
+        v.sort_by_key(|s| (s.location.range.start, s.location.range.end));
+    }
+
+    let analysis = Analysis {
         root: root.to_path_buf(),
         dialect,
         sources,
@@ -201,7 +243,8 @@ pub fn analyze(root: &Path, paths: &[PathBuf], config: &Config, options: &Option
         diagnostics,
         skipped,
         stats,
-    }
+    };
+    (analysis, returned)
 }
 
 /// Sort by path, start, rule, message; drop exact repeats.
@@ -228,19 +271,27 @@ pub fn sort_diagnostics(sources: &SourceDb, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Stages 2 and 3 for one file: read it, extract its SQL, parse its statements.
-fn read_file(id: FileId, c: &Candidate, dialect: Dialect, max_size: u64) -> FileOutput {
-    let skip = |reason: String| FileOutput {
-        source: SourceFile::new(c.path.clone(), c.abs_path.clone(), String::new()),
-        statements: Vec::new(),
-        suppressions: Suppressions::default(),
-        skipped: Some(reason),
-        schema_source: false,
-        query_source: false,
-    };
-    let text = match read_text(&c.abs_path, max_size) {
-        Ok(t) => t,
-        Err(reason) => return skip(reason),
-    };
+pub(crate) fn read_file(id: FileId, c: &Candidate, dialect: Dialect, max_size: u64) -> FileOutput {
+    match read_text(&c.abs_path, max_size) {
+        Ok(text) => process_text(id, c, text, dialect),
+        Err(reason) => FileOutput {
+            source: SourceFile::new(c.path.clone(), c.abs_path.clone(), String::new()),
+            statements: Vec::new(),
+            suppressions: Suppressions::default(),
+            skipped: Some(reason),
+            schema_source: false,
+            query_source: false,
+        },
+    }
+}
+
+/// Stages 2 and 3 for one file's text (read from disk, or an editor's unsaved buffer).
+pub(crate) fn process_text(
+    id: FileId,
+    c: &Candidate,
+    text: String,
+    dialect: Dialect,
+) -> FileOutput {
     let fragments: Vec<Fragment> = match c.kind {
         FileKind::Sql => vec![Fragment::sql_file(&text)],
         FileKind::Host(lang) => extract::extract_host(lang, &text),

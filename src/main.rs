@@ -115,6 +115,8 @@ enum Command {
     },
     /// List the rules.
     Rules,
+    /// Run the Language Server over stdio (for editors; see README, "Editors").
+    Lsp,
     /// Print a rule's documentation.
     Explain { rule: String },
     /// Print the schema as idxlint understood it.
@@ -299,6 +301,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
+        Command::Lsp => {
+            idxlint::lsp::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules => {
             writeln!(out, "{:<28} {:<8} SUMMARY", "RULE", "DEFAULT")?;
             for r in idxlint::rules::RULES {
