@@ -130,6 +130,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut out = stdout.lock();
     match cli.command {
         Command::Lsp => {
+            // The server's writer thread needs stdout: release this thread's lock.
+            drop(out);
             idxlint::lsp::run()?;
             Ok(ExitCode::SUCCESS)
         }
