@@ -302,6 +302,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
         Command::Lsp => {
+            // The server's writer thread needs stdout: release this thread's lock.
+            drop(out);
             idxlint::lsp::run()?;
             Ok(ExitCode::SUCCESS)
         }

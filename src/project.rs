@@ -324,7 +324,10 @@ mod tests {
 
         // A new file opened in the editor joins the project in path order.
         let m0 = root.join("migrations/000_first.sql");
-        assert!(project.set_text(&m0, "-- idxlint: ignore[missing-index]\n".into()));
+        assert!(project.set_text(
+            &m0,
+            "-- idxlint: ignore[missing-index]\nCREATE TABLE t0 (id int);\n".into()
+        ));
         let added = rules_of(&project.analyze());
         assert_eq!(
             added[0],

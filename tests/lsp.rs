@@ -256,7 +256,7 @@ fn diagnostics_code_actions_and_cross_file_updates() {
     c.open(&report, "-- draft\nSELEC 1;\n");
     let diags = c.diagnostics(&uri(&report));
     let d = with_code(&diags, "parse-error");
-    assert_eq!(d["severity"], 1, "error");
+    assert_eq!(d["severity"], 2, "parse-error is a warning");
     assert_eq!(d["range"]["start"]["line"], 1);
     assert_eq!(
         d["relatedInformation"][0]["location"]["uri"],
