@@ -254,3 +254,18 @@ fn ruby_string_after_heredoc_is_not_joined() {
         }
     }
 }
+
+/// Found by fuzzing: `<<~ONE + <<~` followed by something that is not a heredoc tag.
+#[test]
+fn ruby_plus_after_heredoc_without_a_second_heredoc() {
+    use idxlint::extract::{extract_host, HostLang};
+    let src = "b = <<~ONE + <<~\u{4} 'SELECT 1 FROM t'\n  SELECT 2 FROM t\nONE\n";
+    for f in extract_host(HostLang::Ruby, src) {
+        let mut last = 0;
+        for o in 0..=f.text.len() {
+            let h = f.map.to_host(o);
+            assert!(h >= last, "fragment {:?} maps backwards at {o}", f.text);
+            last = h;
+        }
+    }
+}

@@ -102,7 +102,10 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 let heredoc_follows = line_rest
                     .trim_start()
                     .strip_prefix('+')
-                    .is_some_and(|r| r.trim_start().starts_with("<<"));
+                    .and_then(|r| r.trim_start().strip_prefix("<<"))
+                    .map(|r| r.strip_prefix(['~', '-']).unwrap_or(r))
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '\'' | '"'));
                 if !heredoc_follows {
                     toks.push(Tok::Other);
                 }

@@ -40,11 +40,13 @@ pub fn fold(
     // Folding reports nothing itself: unknown objects are ignored quietly (see the header).
     let _ = diagnostics;
     let mut schema = Schema::default();
+    let mut names = std::collections::HashSet::new();
     for stmt in statements {
         if let Some(ast) = &stmt.ast {
             let mut f = Folder {
                 dialect,
                 schema: &mut schema,
+                names: &mut names,
                 stmt,
                 lines: None,
             };
@@ -80,6 +82,9 @@ fn resolve_implicit_references(schema: &mut Schema) {
 struct Folder<'a> {
     dialect: Dialect,
     schema: &'a mut Schema,
+    /// Every index name ever given in this fold: a superset of the names in use, so a name
+    /// missing here is free without scanning every table.
+    names: &'a mut std::collections::HashSet<String>,
     stmt: &'a Statement,
     /// Line index of the statement text, built on first use for precise spans.
     lines: Option<LineIndex>,
@@ -102,6 +107,7 @@ impl Folder<'_> {
             } => {
                 let old = object_name(name);
                 let new = object_name(index_name);
+                self.names.insert(new.clone());
                 if let Some(ix) = self.find_index_mut(&old) {
                     ix.name = new;
                 }
@@ -380,6 +386,7 @@ impl Folder<'_> {
                     ix.kind = kind;
                     ix.unique = true;
                     if let Some(n) = new_name {
+                        self.names.insert(n.clone());
                         ix.name = n;
                     }
                     if kind == IndexKind::PrimaryKey {
@@ -450,6 +457,7 @@ impl Folder<'_> {
             t.indexes.retain(|i| i.kind != IndexKind::PrimaryKey);
         }
         t.indexes.retain(|i| i.name != name);
+        self.names.insert(name.clone());
         t.indexes.push(Index {
             name,
             table: table.to_string(),
@@ -511,7 +519,10 @@ impl Folder<'_> {
     }
 
     /// `base`, or `base1`, `base2`... if an index of that name exists (as PostgreSQL does).
-    fn unique_name(&self, base: String) -> String {
+    fn unique_name(&mut self, base: String) -> String {
+        if !self.names.contains(&base) {
+            return base;
+        }
         let taken = |n: &str| {
             self.schema
                 .tables
@@ -602,6 +613,7 @@ impl Folder<'_> {
             Some(m) => m.to_string().to_lowercase(),
             None => "btree".to_string(),
         };
+        self.names.insert(name.clone());
         let Some(t) = self.schema.tables.get_mut(&table) else {
             return;
         };
@@ -703,6 +715,7 @@ impl Folder<'_> {
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
                 let (old, new) = (ident(old_name), ident(new_name));
+                self.names.insert(new.clone());
                 if let Some(t) = self.schema.tables.get_mut(table) {
                     for ix in t.indexes.iter_mut().filter(|i| i.name == old) {
                         ix.name = new.clone();

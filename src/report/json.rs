@@ -4,54 +4,118 @@
 //! sorted by path, line, column, rule. Paths are relative to the checked root and
 //! `/`-separated; lines and columns are 1-based, columns in characters.
 
-use crate::diagnostic::Diagnostic;
 use crate::source::{Location, SourceDb};
 use crate::Analysis;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::io::{self, Write};
 
-fn location(sources: &SourceDb, loc: &Location) -> Value {
-    let (start, end) = super::span(sources, loc);
-    json!({
-        "path": sources.get(loc.file).path,
-        "start": {"line": start.line, "column": start.column},
-        "end": {"line": end.line, "column": end.column},
-    })
+#[derive(Serialize)]
+struct Pos {
+    line: usize,
+    column: usize,
 }
 
-/// One finding as JSON.
-pub fn finding(sources: &SourceDb, d: &Diagnostic) -> Value {
-    json!({
-        "rule": d.rule,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "location": location(sources, &d.location),
-        "related": d.related.iter().map(|r| json!({
-            "message": r.message,
-            "location": location(sources, &r.location),
-        })).collect::<Vec<_>>(),
-        "reason": d.reason,
-        "help": d.help,
-        "table": d.table,
-        "columns": d.columns,
-        "index": d.index,
-        "fix": d.fix.as_ref().map(|f| json!({"sql": f.sql})),
-    })
+#[derive(Serialize)]
+struct Loc<'a> {
+    path: &'a str,
+    start: Pos,
+    end: Pos,
+}
+
+#[derive(Serialize)]
+struct RelatedOut<'a> {
+    message: &'a str,
+    location: Loc<'a>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    sql: &'a str,
+}
+
+/// A finding, fields in the contract's order.
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    location: Loc<'a>,
+    related: Vec<RelatedOut<'a>>,
+    reason: Option<&'a str>,
+    help: Option<&'a str>,
+    table: Option<&'a str>,
+    columns: &'a [String],
+    index: Option<&'a str>,
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SummaryOut {
+    files: usize,
+    statements: usize,
+    parsed: usize,
+    skipped: usize,
+    findings: usize,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    version: u32,
+    findings: Vec<FindingOut<'a>>,
+    summary: SummaryOut,
+}
+
+fn loc<'a>(sources: &'a SourceDb, l: &Location) -> Loc<'a> {
+    let (start, end) = super::span(sources, l);
+    Loc {
+        path: &sources.get(l.file).path,
+        start: Pos {
+            line: start.line,
+            column: start.column,
+        },
+        end: Pos {
+            line: end.line,
+            column: end.column,
+        },
+    }
 }
 
 pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-    let doc = json!({
-        "version": 1,
-        "findings": analysis.diagnostics.iter()
-            .map(|d| finding(&analysis.sources, d)).collect::<Vec<_>>(),
-        "summary": {
-            "files": analysis.stats.files,
-            "statements": analysis.stats.statements,
-            "parsed": analysis.stats.parsed,
-            "skipped": analysis.skipped.len(),
-            "findings": analysis.diagnostics.len(),
+    let sources = &analysis.sources;
+    let doc = Doc {
+        version: 1,
+        findings: analysis
+            .diagnostics
+            .iter()
+            .map(|d| FindingOut {
+                rule: d.rule,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                location: loc(sources, &d.location),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| RelatedOut {
+                        message: &r.message,
+                        location: loc(sources, &r.location),
+                    })
+                    .collect(),
+                reason: d.reason.as_deref(),
+                help: d.help.as_deref(),
+                table: d.table.as_deref(),
+                columns: &d.columns,
+                index: d.index.as_deref(),
+                fix: d.fix.as_ref().map(|f| FixOut { sql: &f.sql }),
+            })
+            .collect(),
+        summary: SummaryOut {
+            files: analysis.stats.files,
+            statements: analysis.stats.statements,
+            parsed: analysis.stats.parsed,
+            skipped: analysis.skipped.len(),
+            findings: analysis.diagnostics.len(),
         },
-    });
+    };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
