@@ -24,12 +24,7 @@ pub fn lex(src: &str) -> Vec<Tok> {
     let mut c = Cursor::new(src);
     let mut toks = Vec::new();
     while let Some(ch) = c.peek() {
-        if c.starts_with("//") {
-            c.skip_line();
-            continue;
-        }
-        if c.starts_with("/*") {
-            c.skip_block_comment(false);
+        if c.skip_c_comment(false) {
             continue;
         }
         match ch {

@@ -36,12 +36,7 @@ pub fn lex(src: &str) -> Vec<Tok> {
     // Can the previous significant token end an expression? (then `/` is division)
     let mut expr_end = false;
     while let Some(ch) = c.peek() {
-        if c.starts_with("//") {
-            c.skip_line();
-            continue;
-        }
-        if c.starts_with("/*") {
-            c.skip_block_comment(false);
+        if c.skip_c_comment(false) {
             continue;
         }
         match ch {
@@ -182,12 +177,7 @@ fn template(c: &mut Cursor) -> Lit {
 fn skip_expression(c: &mut Cursor) {
     let mut depth = 0usize;
     while let Some(ch) = c.peek() {
-        if c.starts_with("//") {
-            c.skip_line();
-            continue;
-        }
-        if c.starts_with("/*") {
-            c.skip_block_comment(false);
+        if c.skip_c_comment(false) {
             continue;
         }
         match ch {

@@ -187,6 +187,19 @@ impl<'a> Cursor<'a> {
             None => self.pos = self.src.len(),
         }
     }
+    /// Skip a `//` line comment or a `/* */` block comment (nested when `nested`, as in
+    /// Rust) at the cursor; whether there was one.
+    pub fn skip_c_comment(&mut self, nested: bool) -> bool {
+        if self.starts_with("//") {
+            self.skip_line();
+            true
+        } else if self.starts_with("/*") {
+            self.skip_block_comment(nested);
+            true
+        } else {
+            false
+        }
+    }
     /// Skip a `/* */` comment starting at the cursor, nested if `nested`.
     pub fn skip_block_comment(&mut self, nested: bool) {
         self.pos += 2;

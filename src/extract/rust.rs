@@ -15,12 +15,7 @@ pub fn lex(src: &str) -> Vec<Tok> {
     let mut c = Cursor::new(src);
     let mut toks = Vec::new();
     while let Some(ch) = c.peek() {
-        if c.starts_with("//") {
-            c.skip_line();
-            continue;
-        }
-        if c.starts_with("/*") {
-            c.skip_block_comment(true);
+        if c.skip_c_comment(true) {
             continue;
         }
         match ch {
