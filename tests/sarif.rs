@@ -3,6 +3,8 @@
 //! `.ci/install-tools`). Without the validator the test fails, unless
 //! `IDXLINT_SKIP_EXTERNAL=1` is set.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -139,65 +141,9 @@ fn the_validator_rejects_a_broken_log() {
     }
 }
 
-/// An analysis with one finding of the kind the real rules produce: related location,
-/// reason, multi-line help with `%`, `:` and `,`, a fix, table, columns and index. Built by
-/// hand from `fixtures/integration/rich/orders.sql`, since today's rules do not produce it.
-fn rich_analysis() -> idxlint::Analysis {
-    use idxlint::diagnostic::{Diagnostic, Fix, Related, Severity};
-    use idxlint::source::{Location, SourceDb, SourceFile};
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/integration/rich"
-    ));
-    let text = std::fs::read_to_string(root.join("orders.sql")).expect("fixture");
-    let mut sources = SourceDb::default();
-    let file = sources.add(SourceFile::new(
-        "orders.sql".into(),
-        root.join("orders.sql"),
-        text.clone(),
-    ));
-    let at = |needle: &str| {
-        let start = text.find(needle).expect("needle in fixture");
-        Location {
-            file,
-            range: start..start + needle.len(),
-        }
-    };
-    let mut d = Diagnostic::new(
-        "missing-index",
-        Severity::Info,
-        "no index serves the filter on `orders.customer_id`".into(),
-        at("customer_id = $1"),
-    );
-    d.related.push(Related {
-        message: "`orders_created_at` covers only `created_at`".into(),
-        location: at("CREATE INDEX orders_created_at ON orders (created_at)"),
-    });
-    d.reason = Some("every call scans 100% of `orders`".into());
-    d.help = Some("add an index: (customer_id, created_at DESC),\nin a new migration".into());
-    d.fix = Some(Fix {
-        sql: "CREATE INDEX orders_customer_id_created_at\n    ON orders (customer_id, created_at DESC);"
-            .into(),
-    });
-    d.table = Some("orders".into());
-    d.columns = vec!["customer_id".into(), "created_at".into()];
-    d.index = Some("orders_created_at".into());
-    idxlint::Analysis {
-        root: root.to_path_buf(),
-        dialect: Default::default(),
-        sources,
-        schema: Default::default(),
-        queries: Vec::new(),
-        unresolved: Vec::new(),
-        diagnostics: vec![d],
-        skipped: Vec::new(),
-        stats: Default::default(),
-    }
-}
-
 #[test]
 fn sarif_of_a_rich_finding() {
-    let analysis = rich_analysis();
+    let analysis = common::rich_analysis();
     let log = idxlint::report::sarif::log(&analysis);
     let result = &log["runs"][0]["results"][0];
     assert_eq!(result["level"], "note");
