@@ -231,8 +231,13 @@ pub fn utc_timestamp() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
+    timestamp(secs)
+}
+
+/// `secs` since the Unix epoch as UTC `YYYYMMDDHHMMSS` (civil date from days since
+/// 1970-01-01, after Howard Hinnant's date algorithms).
+pub fn timestamp(secs: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -292,6 +297,13 @@ mod tests {
         assert!(covers(&s(&["a", "b"]), &s(&["a"])));
         assert!(!covers(&s(&["a", "b"]), &s(&["b"])));
         assert!(!covers(&s(&["a"]), &s(&["a", "b"])));
+    }
+
+    #[test]
+    fn timestamps_are_utc_civil_time() {
+        assert_eq!(timestamp(0), "19700101000000");
+        // 2024-02-29 23:59:59 UTC, a leap day.
+        assert_eq!(timestamp(1_709_251_199), "20240229235959");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! JSON-RPC client, on a copy of `fixtures/lsp/project` (see its README for what each file
 //! is there for).
 
+mod common;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,19 +13,6 @@ use std::time::Duration;
 
 /// Generous: a debug build on a busy machine. Only a hang hits it.
 const WAIT: Duration = Duration::from_secs(60);
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
@@ -176,7 +165,7 @@ fn with_code<'a>(diags: &'a [Value], code: &str) -> &'a Value {
 fn project() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap().join("project");
-    copy_dir(
+    common::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lsp/project"),
         &root,
     );

@@ -7,22 +7,11 @@
 //! Needs `nvim` on PATH (`.ci/install-tools` installs it); fails without it unless
 //! `IDXLINT_SKIP_EXTERNAL=1`.
 
+mod common;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// Entries of a Lua list as JSON (an empty Lua table may be encoded as `{}`).
 fn list(v: &Value) -> Vec<Value> {
@@ -41,7 +30,7 @@ fn neovim_receives_diagnostics_and_applies_a_quick_fix() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap().join("project");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&manifest.join("fixtures/lsp/project"), &root);
+    common::copy_dir(&manifest.join("fixtures/lsp/project"), &root);
     let out = dir.path().join("report.json");
     let file = "migrations/002_users_email.sql";
 

@@ -64,7 +64,7 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 if expr_end {
                     c.bump();
                 } else {
-                    skip_regex(&mut c);
+                    c.skip_regex();
                 }
                 toks.push(Tok::Other);
                 expr_end = !expr_end;
@@ -197,29 +197,6 @@ fn skip_expression(c: &mut Cursor) {
             '`' => {
                 template(c);
                 continue;
-            }
-            _ => {}
-        }
-        c.bump();
-    }
-}
-
-/// Skip a regex literal at the cursor (on the `/`), with classes and flags.
-fn skip_regex(c: &mut Cursor) {
-    c.bump();
-    let mut class = false;
-    while let Some(ch) = c.peek() {
-        match ch {
-            '\n' => return,
-            '\\' => {
-                c.bump();
-            }
-            '[' => class = true,
-            ']' => class = false,
-            '/' if !class => {
-                c.bump();
-                c.skip_word();
-                return;
             }
             _ => {}
         }

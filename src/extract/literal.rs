@@ -187,6 +187,30 @@ impl<'a> Cursor<'a> {
             None => self.pos = self.src.len(),
         }
     }
+    /// Skip a `/regex/flags` literal at the cursor (on the `/`), knowing `\` escapes and
+    /// `[...]` classes; stops at the end of the line.
+    pub fn skip_regex(&mut self) {
+        self.bump();
+        let mut class = false;
+        while let Some(ch) = self.peek() {
+            match ch {
+                '\n' => return,
+                '\\' => {
+                    self.bump();
+                }
+                '[' => class = true,
+                ']' => class = false,
+                '/' if !class => {
+                    self.bump();
+                    self.skip_word();
+                    return;
+                }
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
     /// Skip a `//` line comment or a `/* */` block comment (nested when `nested`, as in
     /// Rust) at the cursor; whether there was one.
     pub fn skip_c_comment(&mut self, nested: bool) -> bool {

@@ -126,7 +126,7 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 if expr_end {
                     c.bump();
                 } else {
-                    skip_regex(&mut c);
+                    c.skip_regex();
                 }
                 toks.push(Tok::Other);
                 expr_end = !expr_end;
@@ -427,27 +427,5 @@ fn percent(c: &mut Cursor) -> Tok {
             single(c, open, close);
             Tok::Other
         }
-    }
-}
-
-fn skip_regex(c: &mut Cursor) {
-    c.bump();
-    let mut class = false;
-    while let Some(ch) = c.peek() {
-        match ch {
-            '\n' => return,
-            '\\' => {
-                c.bump();
-            }
-            '[' => class = true,
-            ']' => class = false,
-            '/' if !class => {
-                c.bump();
-                c.skip_word();
-                return;
-            }
-            _ => {}
-        }
-        c.bump();
     }
 }

@@ -279,7 +279,7 @@ impl<'a> Server<'a> {
             .project
             .migrations_dir()
             .unwrap_or_else(|| self.project.root().join("migrations"));
-        let now = actions::utc_now();
+        let now = crate::suggest::utc_timestamp();
         let ctx = actions::Context {
             analysis,
             file,

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+#[allow(dead_code)]
 /// An analysis with one finding of the kind the real rules produce: related location,
 /// reason, multi-line help with `%`, `:` and `,`, a fix, table, columns and index. Built by
 /// hand from `fixtures/integration/rich/orders.sql`, so every field is set.
@@ -55,5 +56,20 @@ pub fn rich_analysis() -> idxlint::Analysis {
         diagnostics: vec![d],
         skipped: Vec::new(),
         stats: Default::default(),
+    }
+}
+
+/// Copy a fixture folder (recursively) into a temporary one.
+#[allow(dead_code)]
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }
