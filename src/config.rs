@@ -16,6 +16,8 @@
 //!
 //! [tables]
 //! small = ["countries", "settings"]   # lookup tables where a scan is fine
+//! large = ["events"]                  # tables where every scan hurts
+//! rows = { orders = 5e7 }             # row estimates; override every other size hint
 //! ```
 
 use crate::diagnostic::Severity;
@@ -73,6 +75,12 @@ pub struct Config {
 pub struct TableHints {
     #[serde(default)]
     pub small: Vec<String>,
+    /// Tables known to be large (see `model::stats`).
+    #[serde(default)]
+    pub large: Vec<String>,
+    /// Row estimates per table; they override every other size hint.
+    #[serde(default)]
+    pub rows: BTreeMap<String, f64>,
 }
 
 /// A rule's configured state.
@@ -157,6 +165,22 @@ impl Config {
             .as_deref()
             .and_then(Severity::parse)
             .unwrap_or(Severity::Warning)
+    }
+
+    pub fn is_large_table(&self, table: &str) -> bool {
+        self.tables
+            .large
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(table))
+    }
+
+    /// The configured row estimate of `table`, if any.
+    pub fn table_rows(&self, table: &str) -> Option<f64> {
+        self.tables
+            .rows
+            .iter()
+            .find(|(t, _)| t.eq_ignore_ascii_case(table))
+            .map(|(_, n)| *n)
     }
 
     pub fn is_small_table(&self, table: &str) -> bool {

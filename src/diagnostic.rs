@@ -69,6 +69,10 @@ pub struct Diagnostic {
     pub columns: Vec<String>,
     /// The index the finding is about, if any.
     pub index: Option<String>,
+    /// For `missing-index`: how sure the finding is (`high`, `medium`, `low`), from the
+    /// static statistics (see `model::stats`). Low-confidence findings are shown only
+    /// with `--verbose`.
+    pub confidence: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -90,6 +94,7 @@ impl Diagnostic {
             table: None,
             columns: Vec::new(),
             index: None,
+            confidence: None,
         }
     }
 }

@@ -79,6 +79,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
     pub stats: Stats,
+    /// Tables the application code inserts into (read by [`model::stats`]).
+    pub inserted: std::collections::BTreeSet<String>,
 }
 
 /// What the per-file stages (read, extract, parse) produce for one file.
@@ -197,7 +199,9 @@ pub(crate) fn whole_program(
         &sources,
         config.migration_runner.unwrap_or_default(),
     );
-    let ctx = rules::Context::new(&schema, &queries, &steps, config, dialect);
+    let inserted = model::stats::inserted_tables(&query_stmts);
+    let ctx = rules::Context::new(&schema, &queries, &steps, config, dialect)
+        .with_inserted(inserted.clone());
     for rule in rules::RULES {
         let RuleSetting::On(severity) = config.rule_setting(rule.name, rule.default_severity)
         else {
@@ -243,6 +247,7 @@ pub(crate) fn whole_program(
         diagnostics,
         skipped,
         stats,
+        inserted,
     };
     (analysis, returned)
 }

@@ -432,6 +432,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 app_parse_errors,
             };
             let mut analysis = analyze_guarded(&root, &paths, &config, &options)?;
+            // Low-confidence findings (see `model::stats`) only with --verbose.
+            if !verbose {
+                analysis.diagnostics.retain(|d| d.confidence != Some("low"));
+            }
             if let Some(only) = &report_only {
                 idxlint::changed::retain_paths(&analysis.sources, only, &mut analysis.diagnostics);
             }

@@ -34,6 +34,7 @@ fn same_key(a: &IndexKey, b: &IndexKey) -> bool {
 /// Whether an index with keys `wide` serves everything one with keys `narrow` serves.
 fn covers(wide: &Suggestion, narrow: &Suggestion) -> bool {
     wide.method == narrow.method
+        && wide.predicate == narrow.predicate
         && narrow.keys.len() <= wide.keys.len()
         && narrow
             .keys
@@ -62,7 +63,8 @@ pub fn plan(analysis: &Analysis, config: &Config) -> Vec<Planned> {
         &[],
         config,
         analysis.dialect,
-    );
+    )
+    .with_inserted(analysis.inserted.clone());
     let mut candidates: Vec<Planned> = Vec::new();
     for site in ctx.gaps() {
         let rule = site.gap.kind.rule();
@@ -99,6 +101,7 @@ pub fn plan(analysis: &Analysis, config: &Config) -> Vec<Planned> {
             suggestion: Suggestion {
                 keys: d.columns.iter().map(|c| IndexKey::column(c)).collect(),
                 method: "btree",
+                predicate: None,
             },
             serves: vec![format!(
                 "{} foreign key ({})",
@@ -129,6 +132,7 @@ pub fn plan(analysis: &Analysis, config: &Config) -> Vec<Planned> {
                         && fk_cols(&Suggestion {
                             keys: k.suggestion.keys[..c.suggestion.keys.len()].to_vec(),
                             method: "btree",
+                            predicate: None,
                         }) == fk_cols(&c.suggestion)))
         });
         match host {
@@ -293,6 +297,7 @@ mod tests {
         let s = |cols: &[&str]| Suggestion {
             keys: cols.iter().map(|c| IndexKey::column(c)).collect(),
             method: "btree",
+            predicate: None,
         };
         assert!(covers(&s(&["a", "b"]), &s(&["a"])));
         assert!(!covers(&s(&["a", "b"]), &s(&["b"])));

@@ -120,6 +120,9 @@ fn run(rule: &str, case: &Path) -> (String, BTreeSet<(String, usize)>) {
             "  table={:?} columns={:?} index={:?}",
             d.table, d.columns, d.index
         );
+        if let Some(c) = d.confidence {
+            let _ = writeln!(rendered, "  confidence={c}");
+        }
     }
     if rendered.is_empty() {
         rendered.push_str("(clean)\n");

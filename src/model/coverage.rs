@@ -23,10 +23,21 @@
 //!   "Built-in Operator Classes" of GIN, F.35 pg_trgm);
 //! - BRIN serves equality and range conditions on its leading key, lossily.
 //!
-//! Rules ask [`evaluate`], [`best`], [`suggest`], [`redundant_with`], [`identical`] and
+//! What the planner would know about selectivity comes from the static statistics of
+//! [`crate::model::stats`]: [`gap`] reads them to decide that a top-N over a selective
+//! equality is served, that an index whose only usable keys are low-cardinality does not
+//! serve a query with something more selective (and suggests extending it, or a partial
+//! index for a queue), that a low-cardinality column alone is never worth an index, that
+//! scans of small tables are fine, and how confident a missing-index finding is.
+//!
+//! Joins are modelled as a nested loop runs them: the inner side is probed with the join
+//! key plus its own conditions, so `(join_key)` or `(join_key, own_filter)` serves it.
+//!
+//! Rules ask [`evaluate`], [`best`], [`suggest`], [`redundant_with`], [`duplicate`] and
 //! [`covers_leading`]; none re-implements these decisions.
 
 use crate::model::schema::{Index, IndexKey, KeyExpr, Schema, Table};
+use crate::model::stats::{Cardinality, Size, Stats};
 use crate::model::usage::{predicate_filters, Filter, FilterOp, MatchOp, SortKey, TableAccess};
 use crate::parse::Dialect;
 
@@ -103,6 +114,28 @@ impl Conditions {
                 push_unique(&mut c.constant, &k);
             }
         }
+        c
+    }
+
+    /// The conditions of the inner side of a nested loop: the join keys (the outer row's
+    /// values) first, then the access's own conditions.
+    pub fn probed(access: &TableAccess) -> Conditions {
+        let own = Conditions::of(access, false);
+        let mut c = Conditions::default();
+        for j in &access.join_keys {
+            let k = KeyExpr::Column(j.column.clone());
+            push_unique(&mut c.eq, &k);
+            push_unique(&mut c.constant, &k);
+        }
+        for k in &own.eq {
+            push_unique(&mut c.eq, k);
+        }
+        for k in &own.constant {
+            push_unique(&mut c.constant, k);
+        }
+        c.range = own.range;
+        c.like_prefix = own.like_prefix;
+        c.matches = own.matches;
         c
     }
 
@@ -356,6 +389,8 @@ pub struct Suggestion {
     pub keys: Vec<IndexKey>,
     /// `btree` or `gin`.
     pub method: &'static str,
+    /// A partial index's predicate (normalized SQL), for queue patterns.
+    pub predicate: Option<String>,
 }
 
 /// The index that would serve `access` best. With equality or range conditions, a B-tree:
@@ -440,6 +475,7 @@ pub fn suggest(
     Some(Suggestion {
         keys,
         method: "btree",
+        predicate: None,
     })
 }
 
@@ -474,6 +510,7 @@ fn suggest_gin(table: &Table, cond: &Conditions, dialect: Dialect) -> Option<Sug
     Some(Suggestion {
         keys: vec![k],
         method: "gin",
+        predicate: None,
     })
 }
 
@@ -524,12 +561,41 @@ fn reversed(k: &IndexKey) -> IndexKey {
 /// Two indexes that are the same in every respect (keys, method, uniqueness, INCLUDE,
 /// predicate).
 pub fn identical(a: &Index, b: &Index) -> bool {
+    duplicate(a, b) && a.unique == b.unique
+}
+
+/// Two indexes that are duplicates as pt-duplicate-key-checker, Skeema, pghero and
+/// pg-index-health define it: the same key columns or expressions in the same order, with
+/// the same directions (all reversed is `redundant-index`'s: equivalent by a backward
+/// scan, but written differently), operator classes,
+/// collations and prefix lengths, the same method, the same `INCLUDE` columns and the same
+/// partial predicate. Uniqueness may differ: of a plain / unique pair the plain one is the
+/// one to drop ([`duplicate_to_drop`]).
+pub fn duplicate(a: &Index, b: &Index) -> bool {
     a.method == b.method
-        && a.unique == b.unique
         && a.keys.len() == b.keys.len()
+        && !a.keys.is_empty()
         && a.keys.iter().zip(&b.keys).all(|(x, y)| same_key(x, y))
         && sorted(&a.include) == sorted(&b.include)
         && a.predicate == b.predicate
+}
+
+/// Of two duplicates, the one to drop: never a primary key; a plain index before a unique
+/// one (the unique one enforces a constraint); an invisible index (MySQL) before a visible
+/// one; a plain `CREATE INDEX` before a `UNIQUE` constraint; else the later one (`b`).
+/// Returns `true` when `a` is the one to drop.
+pub fn duplicate_to_drop(a: &Index, a_invisible: bool, b: &Index, b_invisible: bool) -> bool {
+    use crate::model::schema::IndexKind;
+    let rank = |i: &Index, invisible: bool| {
+        (
+            i.kind == IndexKind::PrimaryKey,
+            i.unique,
+            i.kind == IndexKind::UniqueConstraint,
+            !invisible,
+        )
+    };
+    // The lower rank is dropped; on a tie, the later (b).
+    rank(a, a_invisible) < rank(b, b_invisible)
 }
 
 fn sorted(v: &[String]) -> Vec<&String> {
@@ -538,34 +604,92 @@ fn sorted(v: &[String]) -> Vec<&String> {
     s
 }
 
+/// Whether key `x` of a shorter index is served by key `y` of the longer one where only a
+/// prefix length may differ: a full column, or a longer prefix, covers a shorter prefix
+/// (MySQL `col(10)`).
+fn covers_prefix(x: &IndexKey, y: &IndexKey) -> bool {
+    let shorter = match (x.prefix_len, y.prefix_len) {
+        (Some(p), None) => p > 0,
+        (Some(p), Some(q)) => p <= q,
+        _ => false,
+    };
+    shorter
+        && same_key(
+            x,
+            &IndexKey {
+                prefix_len: x.prefix_len,
+                ..y.clone()
+            },
+        )
+}
+
+/// Whether `x` and `y` differ at most in direction and `NULLS` order.
+fn direction_only(x: &IndexKey, y: &IndexKey) -> bool {
+    x.expr == y.expr
+        && x.opclass == y.opclass
+        && x.collation == y.collation
+        && x.prefix_len == y.prefix_len
+}
+
 /// Whether `b` can do all the work of `a`, so that `a` is redundant:
 /// same method (B-tree), `a`'s keys a leading prefix of `b`'s with the same opclass,
 /// collation and prefix length at each position and the same directions (or all of them
-/// reversed: a backward scan), `a`'s INCLUDE columns present in
-/// `b`, identical partial predicates, and uniqueness respected: a unique or primary-key `a`
-/// is redundant only with a `b` that is unique on exactly the same keys.
+/// reversed: a backward scan), `a`'s INCLUDE columns present in `b`, and:
+/// - predicates: identical, or `a` partial and `b` a full index (every row `a` indexes,
+///   `b` indexes too, in the same order);
+/// - the last key of `a` may have a shorter prefix length than `b`'s (a full column or a
+///   longer prefix covers a shorter prefix);
+/// - uniqueness: a unique or primary-key `a` enforces a constraint and is never redundant
+///   (with a unique `b` on the same keys it is a duplicate instead, see [`duplicate`]).
+///
+/// A last key of `a` that differs from `b`'s only in direction is the caller's to judge
+/// ([`redundant_but_trailing_direction`]): only a query ordering by every key with mixed
+/// directions could tell the two apart.
 pub fn redundant_with(a: &Index, b: &Index) -> bool {
+    prefix_of(a, b, false)
+}
+
+/// [`redundant_with`], allowing `a`'s last key to differ from `b`'s in direction only.
+pub fn redundant_but_trailing_direction(a: &Index, b: &Index) -> bool {
+    !prefix_of(a, b, false) && prefix_of(a, b, true)
+}
+
+fn prefix_of(a: &Index, b: &Index, trailing_direction: bool) -> bool {
     if a.method != b.method || !a.is_btree() || a.keys.is_empty() {
         return false;
     }
     if a.keys.len() > b.keys.len() {
         return false;
     }
+    if a.unique || (trailing_direction && a.keys.len() < 2) {
+        return false;
+    }
+    let last = a.keys.len() - 1;
+    let fits = |x: &IndexKey, y: &IndexKey, i: usize| {
+        same_key(x, y)
+            || (i == last && covers_prefix(x, y))
+            || (i == last && trailing_direction && direction_only(x, y))
+    };
     // A scan can run backwards, so a prefix with every direction (and NULLS order) reversed
     // is as good as an equal one.
-    let forward = a.keys.iter().zip(&b.keys).all(|(x, y)| same_key(x, y));
+    let forward = a
+        .keys
+        .iter()
+        .zip(&b.keys)
+        .enumerate()
+        .all(|(i, (x, y))| fits(x, y, i));
     let backward = a
         .keys
         .iter()
         .zip(&b.keys)
-        .all(|(x, y)| same_key(&reversed(x), y));
+        .enumerate()
+        .all(|(i, (x, y))| fits(&reversed(x), y, i));
     if !forward && !backward {
         return false;
     }
-    if a.predicate != b.predicate {
-        return false;
-    }
-    if a.unique && !(b.unique && a.keys.len() == b.keys.len()) {
+    let predicate_ok =
+        a.predicate == b.predicate || (a.predicate.is_some() && b.predicate.is_none());
+    if !predicate_ok {
         return false;
     }
     let b_cols: Vec<String> = b
@@ -593,17 +717,41 @@ pub fn effective_keys(table: &Table, index: &Index) -> Vec<IndexKey> {
     keys
 }
 
-/// [`redundant_with`], comparing the keys indexes really have on `table` (see
-/// [`effective_keys`]): on InnoDB, `(a, id)` and `(a)` are the same index.
+/// [`redundant_with`] on `table`: on a clustered table (InnoDB) either as written or with
+/// the keys indexes really have (see [`effective_keys`]). So `(a, id)` is redundant with
+/// `(a)` (both are `(a, id)`), and the implicit suffix does not stop `(a)` from being
+/// redundant with `(a, b)`.
 pub fn redundant_in(table: &Table, a: &Index, b: &Index) -> bool {
+    if redundant_with(a, b) {
+        return true;
+    }
     if !table.clustered {
-        return redundant_with(a, b);
+        return false;
     }
     let widen = |i: &Index| Index {
         keys: effective_keys(table, i),
         ..i.clone()
     };
     redundant_with(&widen(a), &widen(b))
+}
+
+/// Whether some access of `accesses` (on the table of `a` and `b`) would be sorted by one
+/// index and not by the other: then they are not interchangeable.
+pub fn sort_tells_apart(
+    schema: &Schema,
+    a: &Index,
+    b: &Index,
+    accesses: &[&TableAccess],
+    dialect: Dialect,
+) -> bool {
+    accesses.iter().any(|acc| {
+        if acc.order_by.is_empty() {
+            return false;
+        }
+        let cond = Conditions::of(acc, true);
+        evaluate(schema, a, acc, &cond, dialect).sorts()
+            != evaluate(schema, b, acc, &cond, dialect).sorts()
+    })
 }
 
 /// An index that serves `access` and holds every column the query uses but one (`missing`):
@@ -704,6 +852,24 @@ impl GapKind<'_> {
     }
 }
 
+/// How sure idxlint is that a missing index matters, from the statistics classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// An access pattern that no index serves, and what would.
 #[derive(Debug, Clone)]
 pub struct Gap<'t> {
@@ -721,6 +887,37 @@ pub struct Gap<'t> {
     /// B-trees whose second key has an equality condition while the first has none: a
     /// PostgreSQL 18 skip scan may use them when the first key has few distinct values.
     pub skip_scan: Vec<&'t Index>,
+    /// An index that serves only low-cardinality keys of this query, which the suggestion
+    /// extends (or replaces with a partial index).
+    pub extends: Option<&'t Index>,
+    /// How sure the finding is, and why.
+    pub confidence: Confidence,
+    pub confidence_why: String,
+}
+
+/// Whether the partner of a join key of `access` is narrowed by its own conditions, so a
+/// nested loop probes `access` once per outer row.
+fn probed(accesses: &[TableAccess], access: &TableAccess) -> bool {
+    access.join_keys.iter().any(|j| {
+        accesses
+            .get(j.partner)
+            .is_some_and(|p| !p.has_or && !Conditions::of(p, false).is_empty())
+    })
+}
+
+/// The class of an index condition on `k`: the class of its own filter (so `IS NULL` on a
+/// soft-delete column is low), else the column's.
+fn key_class(
+    schema: &Schema,
+    stats: &Stats,
+    table: &Table,
+    access: &TableAccess,
+    k: &KeyExpr,
+) -> Cardinality {
+    match access.filters.iter().find(|f| &f.target == k) {
+        Some(f) => stats.condition(schema, table, f).class,
+        None => stats.column(schema, table, k).class,
+    }
 }
 
 /// Whether `accesses[i]` needs an index that `table` does not have.
@@ -728,10 +925,13 @@ pub struct Gap<'t> {
 /// An access needs an index when it has equality, range or GIN-operator conditions; or, with
 /// none, when it sorts with a `LIMIT` (top-N); or, with neither, when it is joined on a key
 /// and the other side is narrowed by its own conditions (a nested loop probes this table per
-/// outer row). It is served when some index filters (or, for top-N, delivers the order).
-/// Accesses with a top-level `OR` or unknown columns get no verdict.
+/// outer row; the probe carries the join key plus this side's own conditions). It is served
+/// when some index filters (or, for top-N, delivers the order), with the statistics
+/// refinements of the module header. Accesses with a top-level `OR` or unknown columns, and
+/// small tables, get no verdict.
 pub fn gap<'t>(
     schema: &Schema,
+    stats: &Stats,
     table: &'t Table,
     accesses: &[TableAccess],
     i: usize,
@@ -739,6 +939,9 @@ pub fn gap<'t>(
 ) -> Option<Gap<'t>> {
     let access = accesses.get(i)?;
     if access.has_or || !access.unknown_columns.is_empty() {
+        return None;
+    }
+    if stats.table(schema, table).class == Size::Small {
         return None;
     }
     let own = Conditions::of(access, false);
@@ -752,15 +955,20 @@ pub fn gap<'t>(
                 alone.filters = vec![f.clone()];
                 let mut view = accesses.to_vec();
                 view[i] = alone;
-                if let Some(g) = gap(schema, table, &view, i, dialect) {
+                if let Some(g) = gap(schema, stats, table, &view, i, dialect) {
                     return Some(g);
                 }
             }
         }
         return None;
     }
+    let is_probed = probed(accesses, access);
     let (cond, via_join) = if !own.is_empty() {
-        (own, false)
+        if is_probed {
+            (Conditions::probed(access), true)
+        } else {
+            (own, false)
+        }
     } else if !access.order_by.is_empty() && access.limit.is_some() {
         if table
             .indexes
@@ -771,21 +979,23 @@ pub fn gap<'t>(
         }
         (own, false)
     } else {
-        let narrowed = access.join_keys.iter().any(|j| {
-            accesses
-                .get(j.partner)
-                .is_some_and(|p| !p.has_or && !Conditions::of(p, false).is_empty())
-        });
-        if !narrowed {
+        if !is_probed {
             return None;
         }
         (Conditions::of(access, true), true)
     };
+    let class = |k: &KeyExpr| key_class(schema, stats, table, access, k);
+    let is_join_key = |k: &KeyExpr| {
+        via_join
+            && matches!(k, KeyExpr::Column(c) if access.join_keys.iter().any(|j| &j.column == c))
+    };
+    let topn = access.limit.is_some() && !access.order_by.is_empty();
     // Served, unless the only serving B-trees lead with a range while an equality condition
     // sits on a later key: `(taken_at, sensor_id)` for `sensor_id = ? AND taken_at > ?`
     // reads every sensor's rows in the range; `(sensor_id, taken_at)` reads one sensor's.
     let mut range_led: Option<&Index> = None;
     let mut sort_only = false;
+    let mut extends: Option<&Index> = None;
     if !cond.is_empty() {
         let serving: Vec<(&Index, Verdict)> = table
             .indexes
@@ -798,19 +1008,76 @@ pub fn gap<'t>(
                 let eq_later = ix.keys.iter().skip(1).any(|k| cond.eq.contains(&k.expr));
                 (v.range_key && v.eq_keys == 0 && !v.matched && eq_later).then_some(*ix)
             });
-            let better = serving.iter().any(|(_, v)| v.eq_keys > 0 || v.matched);
-            // A top-N query (`ORDER BY ... LIMIT`) whose filter is served but whose sort no
-            // serving index delivers still reads and sorts every matching row.
-            let topn = access.limit.is_some() && !access.order_by.is_empty();
-            let sorted = serving.iter().any(|(_, v)| v.sorts());
-            if better && topn && !sorted && range_led.is_none() {
-                sort_only = true;
-            } else if better || range_led.is_none() {
-                return None;
+            // An index whose only usable keys are low-cardinality equalities returns a
+            // large share of the table: it does not serve a query that also has a selective
+            // range, a top-N sort or another equality.
+            let used = |ix: &Index, v: &Verdict| -> Vec<KeyExpr> {
+                ix.keys
+                    .iter()
+                    .take(v.eq_keys)
+                    .map(|k| k.expr.clone())
+                    .collect()
+            };
+            let weak = |ix: &Index, v: &Verdict| {
+                v.eq_keys > 0
+                    && !v.range_key
+                    && !v.matched
+                    && used(ix, v)
+                        .iter()
+                        .all(|k| !is_join_key(k) && class(k) == Cardinality::Low)
+            };
+            let more = |ix: &Index, v: &Verdict| {
+                let used = used(ix, v);
+                cond.range.iter().any(|r| class(r) != Cardinality::Low)
+                    || (topn && !v.sorts())
+                    || cond
+                        .eq
+                        .iter()
+                        .any(|k| !used.contains(k) && class(k) != Cardinality::Low)
+            };
+            let strong: Vec<&(&Index, Verdict)> = serving
+                .iter()
+                .filter(|(ix, v)| !(weak(ix, v) && more(ix, v)))
+                .collect();
+            if strong.is_empty() {
+                extends = serving.first().map(|(ix, _)| *ix);
+            } else {
+                let better = strong.iter().any(|(_, v)| v.eq_keys > 0 || v.matched);
+                // A top-N query (`ORDER BY ... LIMIT`) whose filter is served but whose sort
+                // no serving index delivers still reads and sorts every matching row; unless
+                // the served equality is selective (unique, a foreign key, a join key): then
+                // it returns few rows and the planner sorts them cheaply.
+                let sorted = strong.iter().any(|(_, v)| v.sorts());
+                let selective = strong.iter().any(|(ix, v)| {
+                    let used = used(ix, v);
+                    let refs: Vec<&KeyExpr> = used.iter().collect();
+                    used.iter().any(|k| is_join_key(k) || class(k).selective())
+                        || stats.unique_together(table, &refs)
+                });
+                if better && topn && !sorted && range_led.is_none() && !selective {
+                    sort_only = true;
+                } else if better || range_led.is_none() {
+                    return None;
+                }
             }
         }
     }
-    let suggestion = suggest(table, access, &cond, dialect)?;
+    let mut suggestion = suggest(table, access, &cond, dialect)?;
+    if let Some(ix) = extends {
+        // MySQL has no partial indexes.
+        let partial_ok = dialect != Dialect::Mysql;
+        suggestion = extend(ix, suggestion, access, &cond, topn && partial_ok);
+    }
+    // Never an index led by low-cardinality columns alone: it returns a large share of the
+    // table, and the planner prefers a scan.
+    if suggestion.predicate.is_none()
+        && suggestion
+            .keys
+            .iter()
+            .all(|k| class(&k.expr) == Cardinality::Low)
+    {
+        return None;
+    }
     if sort_only
         && !access
             .order_by
@@ -860,7 +1127,7 @@ pub fn gap<'t>(
     } else {
         Vec::new()
     };
-    let misordered = misordered.filter(|_| !sort_only);
+    let misordered = misordered.filter(|_| !sort_only && extends.is_none());
     let kind = if let Some(ix) = misordered {
         GapKind::Misordered(ix)
     } else if all_expressions {
@@ -882,6 +1149,15 @@ pub fn gap<'t>(
                 && ix.predicate.is_none()
         })
         .collect();
+    let judged = Judged {
+        schema,
+        stats,
+        table,
+        cond: &cond,
+        class: &class,
+        is_join_key: &is_join_key,
+    };
+    let (confidence, confidence_why) = judged.confidence(&suggestion, sort_only);
     Some(Gap {
         kind,
         suggestion,
@@ -890,7 +1166,117 @@ pub fn gap<'t>(
         hidden,
         skip_scan,
         sort_only,
+        extends,
+        confidence,
+        confidence_why,
     })
+}
+
+/// The suggestion that extends `ix` (whose usable keys are all low-cardinality): its keys
+/// first, then the rest of `s`; or, for a queue (`status = 'queued' ORDER BY created_at
+/// LIMIT n`: one low-cardinality constant and a sort), a partial index on the sort keys
+/// `WHERE status = 'queued'` (`queue` says whether a partial index may be suggested).
+fn extend(
+    ix: &Index,
+    s: Suggestion,
+    access: &TableAccess,
+    cond: &Conditions,
+    queue: bool,
+) -> Suggestion {
+    let order: Vec<&SortKey> = access
+        .order_by
+        .iter()
+        .filter(|o| !cond.constant.contains(&o.expr))
+        .collect();
+    let queue_filter = match (cond.eq.as_slice(), cond.range.is_empty()) {
+        ([only], true) if queue && !order.is_empty() => access
+            .filters
+            .iter()
+            .find(|f| &f.target == only && matches!(f.op, FilterOp::Eq(Some(_)))),
+        _ => None,
+    };
+    if let Some(f) = queue_filter {
+        return Suggestion {
+            keys: order.iter().map(|o| sort_key(o)).collect(),
+            method: "btree",
+            predicate: Some(f.text.clone()),
+        };
+    }
+    let mut keys: Vec<IndexKey> = ix
+        .keys
+        .iter()
+        .take_while(|k| cond.eq.contains(&k.expr))
+        .cloned()
+        .collect();
+    for k in s.keys {
+        if !keys.iter().any(|x| x.expr == k.expr) {
+            keys.push(k);
+        }
+    }
+    Suggestion { keys, ..s }
+}
+
+/// What the confidence of a gap is judged from.
+struct Judged<'a> {
+    schema: &'a Schema,
+    stats: &'a Stats,
+    table: &'a Table,
+    cond: &'a Conditions,
+    class: &'a dyn Fn(&KeyExpr) -> Cardinality,
+    is_join_key: &'a dyn Fn(&KeyExpr) -> bool,
+}
+
+impl Judged<'_> {
+    /// High on a large table or when an equality of the suggestion is selective (unique, a
+    /// foreign key, a join key); low when the filter is already served and only the sort is
+    /// missing over an equality of unknown selectivity, or when the suggestion's keys are
+    /// all of low or unknown cardinality with at least one low; medium otherwise.
+    fn confidence(&self, s: &Suggestion, sort_only: bool) -> (Confidence, String) {
+        let size = self.stats.table(self.schema, self.table);
+        if size.class == Size::Large {
+            return (
+                Confidence::High,
+                format!("`{}` is large: {}", self.table.name, size.why),
+            );
+        }
+        let selective = s.keys.iter().find(|k| {
+            self.cond.eq.contains(&k.expr)
+                && ((self.is_join_key)(&k.expr) || (self.class)(&k.expr).selective())
+        });
+        if let Some(k) = selective {
+            let why = if (self.is_join_key)(&k.expr) {
+                "a join key".to_string()
+            } else {
+                self.stats.column(self.schema, self.table, &k.expr).why
+            };
+            return (
+                Confidence::High,
+                format!("`{}` selects few rows ({why})", k.expr.display()),
+            );
+        }
+        if sort_only {
+            return (
+                Confidence::Low,
+                "the filter is served; sorting its rows costs little unless many match, which the statistics cannot tell".into(),
+            );
+        }
+        let classes: Vec<Cardinality> = s.keys.iter().map(|k| (self.class)(&k.expr)).collect();
+        if s.predicate.is_none()
+            && classes.contains(&Cardinality::Low)
+            && classes
+                .iter()
+                .all(|c| matches!(c, Cardinality::Low | Cardinality::Unknown))
+        {
+            return (
+                Confidence::Low,
+                "the suggested keys are of low or unknown cardinality".into(),
+            );
+        }
+        (
+            Confidence::Medium,
+            format!("`{}` is of unknown size ({})", self.table.name, size.why),
+        )
+    }
 }
 
 /// Whether normalized expression text `e` mentions column `c` as a whole word.
@@ -1260,9 +1646,23 @@ mod tests {
             !r("x: unique a", "y: a, b"),
             "unique index enforces a constraint"
         );
-        assert!(r("x: unique a", "y: unique a"));
+        assert!(
+            !r("x: unique a", "y: unique a"),
+            "a duplicate, not a redundant index"
+        );
+        assert!(
+            r("x: a | where b IS NULL", "y: a, c"),
+            "partial prefix of a full index"
+        );
+        assert!(
+            !r("x: a, c", "y: a | where b IS NULL"),
+            "full beside partial"
+        );
         assert!(!r("x: a", "y: gin a"), "different method");
-        assert!(!r("x: a | where b IS NULL", "y: a, b"), "predicates differ");
+        assert!(
+            !r("x: a | where b IS NULL", "y: a, b | where c IS NULL"),
+            "predicates differ"
+        );
         assert!(r("x: a", "y: unique a, b"));
     }
 
@@ -1344,7 +1744,15 @@ mod tests {
         let stmt = parse_fragment(Dialect::Postgres, FileId(0), &frag).remove(0);
         let (q, _) = analyze_statement(&s, &stmt).unwrap();
         let i = q.accesses.iter().position(|a| a.table == "t").unwrap();
-        gap(&s, &s.tables["t"], &q.accesses, i, Dialect::Postgres).map(|g| {
+        gap(
+            &s,
+            &Stats::default(),
+            &s.tables["t"],
+            &q.accesses,
+            i,
+            Dialect::Postgres,
+        )
+        .map(|g| {
             let kind = match g.kind {
                 GapKind::Missing => "missing".to_string(),
                 GapKind::Misordered(ix) => format!("misordered {}", ix.name),

@@ -12,7 +12,8 @@
 //! - Primary keys and unique constraints are [`Index`] entries too (kind
 //!   [`IndexKind::PrimaryKey`] / [`IndexKind::UniqueConstraint`]), named as PostgreSQL
 //!   names them when the DDL gives no name: `<table>_pkey`, `<table>_<cols>_key`,
-//!   `<table>_<cols>_idx`, `<table>_<cols>_fkey` (with a numeric suffix on a clash).
+//!   `<table>_<cols>_idx`, `<table>_<cols>_fkey` (with a numeric suffix on a clash); on
+//!   MySQL, as MySQL names them: `PRIMARY`, the first key column, then `_2`, `_3`.
 //! - Dropping a column drops the indexes and foreign keys that use it (as PostgreSQL
 //!   does); renaming a column or a table carries its indexes and foreign keys along.
 
@@ -49,6 +50,7 @@ pub fn fold(
                 names: &mut names,
                 stmt,
                 lines: None,
+                constraint_span: Span::empty(),
             };
             f.apply(ast);
         }
@@ -88,10 +90,15 @@ struct Folder<'a> {
     stmt: &'a Statement,
     /// Line index of the statement text, built on first use for precise spans.
     lines: Option<LineIndex>,
+    /// The span of the table constraint being folded (empty outside one).
+    constraint_span: Span,
 }
 
 impl Folder<'_> {
     fn apply(&mut self, ast: &Ast) {
+        if self.dialect == Dialect::Mysql {
+            self.mysql_visibility(ast);
+        }
         match ast {
             Ast::CreateTable(ct) => self.create_table(ct),
             Ast::CreateIndex(ci) => self.create_index(ci),
@@ -131,6 +138,12 @@ impl Folder<'_> {
                 }
                 _ => {}
             },
+            Ast::CreateType {
+                name,
+                representation: Some(sqlparser::ast::UserDefinedTypeRepresentation::Enum { .. }),
+            } => {
+                self.schema.enum_types.insert(object_name(name));
+            }
             Ast::Insert(ins) => {
                 if let TableObject::TableName(n) = &ins.table {
                     if let Some(t) = self.schema.tables.get_mut(&object_name(n)) {
@@ -139,6 +152,60 @@ impl Folder<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// MySQL `INVISIBLE` indexes (which sqlparser does not model, see `parse::fallback`),
+    /// read from the statement's text after it is folded: `KEY name (...) INVISIBLE` in
+    /// `CREATE TABLE` / `ALTER TABLE ... ADD`, `CREATE INDEX name ... INVISIBLE`, and
+    /// `ALTER TABLE t ALTER INDEX name [IN]VISIBLE`.
+    fn mysql_visibility(&mut self, ast: &Ast) {
+        let (table, create_index) = match ast {
+            Ast::CreateTable(ct) => (object_name(&ct.name), None),
+            Ast::AlterTable(at) => (object_name(&at.name), None),
+            Ast::CreateIndex(ci) => (
+                object_name(&ci.table_name),
+                ci.name.as_ref().map(object_name),
+            ),
+            _ => return,
+        };
+        let text = self.stmt.text.to_ascii_lowercase();
+        if !text.contains("visible") {
+            return;
+        }
+        let mut marks: Vec<(String, bool)> = Vec::new();
+        match create_index {
+            Some(name) => marks.push((name, has_word(&text, "invisible"))),
+            None => marks.extend(visibility_marks(&text)),
+        }
+        for (name, invisible) in marks {
+            let key = (table.clone(), name);
+            if invisible {
+                self.schema.invisible.insert(key);
+            } else {
+                self.schema.invisible.remove(&key);
+            }
+        }
+    }
+
+    /// `CHECK (col IN ('a', 'b', ...))`: the column has that many values (read by
+    /// `model::stats` as low cardinality).
+    fn record_check(&mut self, table: &str, e: &Expr) {
+        let e = match e {
+            Expr::Nested(inner) => inner.as_ref(),
+            e => e,
+        };
+        if let Expr::InList {
+            expr,
+            list,
+            negated: false,
+        } = e
+        {
+            if let Expr::Identifier(i) = expr.as_ref() {
+                self.schema
+                    .checked_values
+                    .insert((table.to_string(), ident(i)), list.len());
+            }
         }
     }
 
@@ -181,7 +248,8 @@ impl Folder<'_> {
             foreign_keys: Vec::new(),
             declared,
             seeded: false,
-            clustered: self.dialect == Dialect::Mysql || ct.without_rowid,
+            clustered: (self.dialect == Dialect::Mysql && innodb(&self.stmt.text))
+                || ct.without_rowid,
         };
         // `CREATE TABLE ... LIKE other`: copy the columns (and, for MySQL, which copies
         // index definitions too, the indexes).
@@ -248,6 +316,7 @@ impl Folder<'_> {
         at: &Location,
     ) {
         match opt {
+            ColumnOption::Check(ch) => self.record_check(table, &ch.expr),
             ColumnOption::NotNull => self.set_nullable(table, column, false),
             ColumnOption::Null => self.set_nullable(table, column, true),
             ColumnOption::PrimaryKey(pk) => {
@@ -299,6 +368,8 @@ impl Folder<'_> {
 
     /// Apply a table constraint (from `CREATE TABLE` or `ALTER TABLE ... ADD`).
     fn add_constraint(&mut self, table: &str, c: &TableConstraint) {
+        // An unnamed constraint is located on its own text, not on the statement.
+        self.constraint_span = sqlparser::ast::Spanned::span(c);
         match c {
             TableConstraint::PrimaryKey(pk) => {
                 let keys = self.index_keys(&pk.columns);
@@ -404,6 +475,7 @@ impl Folder<'_> {
             // `CHECK (col IS NOT NULL)`, also what `parse::fallback` makes of PostgreSQL
             // 18's table-level `CONSTRAINT c NOT NULL col`, is a NOT NULL.
             TableConstraint::Check(ch) => {
+                self.record_check(table, &ch.expr);
                 if let Expr::IsNotNull(e) = ch.expr.as_ref() {
                     if let Expr::Identifier(i) = e.as_ref() {
                         self.set_nullable(table, &ident(i), false);
@@ -414,11 +486,12 @@ impl Folder<'_> {
         }
     }
 
-    /// The location of a constraint's name, else of the statement.
+    /// The location of a constraint's name, else of the constraint being folded, else of the
+    /// statement.
     fn name_loc(&mut self, name: Option<&Ident>) -> Location {
         match name {
             Some(n) => self.loc(n.span),
-            None => self.stmt.location.clone(),
+            None => self.loc(self.constraint_span),
         }
     }
 
@@ -437,6 +510,9 @@ impl Folder<'_> {
             return;
         }
         let name = name.unwrap_or_else(|| {
+            if self.dialect == Dialect::Mysql {
+                return mysql_index_name(self.schema.tables.get(table), kind, &keys);
+            }
             let suffix = match kind {
                 IndexKind::PrimaryKey => "pkey",
                 IndexKind::UniqueConstraint => "key",
@@ -925,6 +1001,94 @@ fn pg_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
     out
 }
 
+/// The name MySQL gives an unnamed key: `PRIMARY` for the primary key, else the first key
+/// column's name, then `<name>_2`, `<name>_3`... when the table already has it (index names
+/// are per table in MySQL; `sql/sql_table.cc`, `make_unique_key_name`).
+fn mysql_index_name(table: Option<&Table>, kind: IndexKind, keys: &[IndexKey]) -> String {
+    if kind == IndexKind::PrimaryKey {
+        return "PRIMARY".to_string();
+    }
+    let base = keys
+        .first()
+        .and_then(|k| k.expr.as_column())
+        .unwrap_or("functional_index")
+        .to_string();
+    let taken = |n: &str| table.is_some_and(|t| t.indexes.iter().any(|i| i.name == n));
+    if !taken(&base) && base != "PRIMARY" {
+        return base;
+    }
+    (2..)
+        .map(|i| format!("{base}_{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or(base)
+}
+
+/// `(index name, invisible)` for each named key definition of a lower-cased MySQL
+/// `CREATE TABLE` / `ALTER TABLE` text that says `VISIBLE` or `INVISIBLE`, and for each
+/// `ALTER INDEX name [IN]VISIBLE`. Bounded: one pass over the text per definition.
+fn visibility_marks(text: &str) -> Vec<(String, bool)> {
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        let word = c.is_alphanumeric() || c == '_' || c == '$' || c == '`';
+        match (word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, &text[s..]));
+    }
+    let mut out = Vec::new();
+    for (i, (at, w)) in words.iter().enumerate() {
+        let Some((_, name)) = words.get(i + 1) else {
+            break;
+        };
+        let name = name.trim_matches('`').to_string();
+        if *w == "alter" && words.get(i + 1).is_some_and(|(_, n)| *n == "index") {
+            if let (Some((_, n)), Some((_, v))) = (words.get(i + 2), words.get(i + 3)) {
+                if *v == "visible" || *v == "invisible" {
+                    out.push((n.trim_matches('`').to_string(), *v == "invisible"));
+                }
+            }
+            continue;
+        }
+        if !matches!(*w, "key" | "index") || name == "index" || name == "key" {
+            continue;
+        }
+        // The definition: from the name through its key list to the next top-level comma
+        // or closing parenthesis.
+        let rest = &text[*at..];
+        let Some(open) = rest.find('(') else { continue };
+        let mut depth = 0usize;
+        let mut end = rest.len();
+        for (j, c) in rest[open..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth <= 1 => {
+                    let tail = &rest[open + j + 1..];
+                    let stop = tail.find([',', ')']).unwrap_or(tail.len());
+                    end = open + j + 1 + stop;
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        let def = &rest[..end.min(rest.len())];
+        if has_word(def, "invisible") {
+            out.push((name, true));
+        } else if has_word(def, "visible") {
+            out.push((name, false));
+        }
+    }
+    out
+}
+
 fn column_keys(column: &str) -> Vec<IndexKey> {
     vec![IndexKey::column(column)]
 }
@@ -1054,6 +1218,22 @@ fn select_columns(body: &SetExpr, declared: &Location) -> Vec<Column> {
             declared: declared.clone(),
         })
         .collect()
+}
+
+/// Whether a MySQL `CREATE TABLE` uses InnoDB (the default engine), which clusters rows on
+/// the primary key; `ENGINE=MyISAM`, `MEMORY`, `ARCHIVE`... do not.
+fn innodb(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let Some(at) = lower.rfind("engine") else {
+        return true;
+    };
+    let rest = lower[at + "engine".len()..].trim_start();
+    let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    name.is_empty() || name == "innodb"
 }
 
 #[cfg(test)]

@@ -194,14 +194,18 @@ fn classify(s: &Statement, words: &[String]) -> (StepKind, Option<String>) {
             base_name(&ci.table_name),
         ),
         Some(Ast::AlterTable(at)) => {
-            let unique = at.operations.iter().any(|op| {
-                matches!(
-                    op,
-                    AlterTableOperation::AddConstraint {
-                        constraint: TableConstraint::Unique(_),
-                        ..
-                    }
-                )
+            // `ADD CONSTRAINT ... UNIQUE`, and `ADD COLUMN c ... UNIQUE`, which builds the
+            // same index under the same lock.
+            let unique = at.operations.iter().any(|op| match op {
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::Unique(_),
+                    ..
+                } => true,
+                AlterTableOperation::AddColumn { column_def, .. } => column_def
+                    .options
+                    .iter()
+                    .any(|o| matches!(o.option, sqlparser::ast::ColumnOption::Unique(_))),
+                _ => false,
             });
             let using_index = s.text.to_ascii_lowercase().contains("using index");
             let kind = if unique && !using_index {
@@ -221,6 +225,8 @@ fn classify(s: &Statement, words: &[String]) -> (StepKind, Option<String>) {
                     },
                     None,
                 ),
+                // `REINDEX SYSTEM` has no concurrent form: nothing to suggest.
+                ("reindex", "system") => (StepKind::Other, None),
                 ("reindex", _) => (
                     StepKind::Reindex {
                         concurrently: has("concurrently"),

@@ -7,5 +7,6 @@ pub mod expr;
 pub mod fold;
 pub mod migration;
 pub mod schema;
+pub mod stats;
 pub mod usage;
 pub mod volatility;

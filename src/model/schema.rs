@@ -6,12 +6,20 @@
 //! carry it.
 
 use crate::source::Location;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// All tables, by name.
+/// All tables, by name, and the facts about their columns the statistics model
+/// ([`crate::model::stats`]) reads.
 #[derive(Debug, Default, Clone)]
 pub struct Schema {
     pub tables: BTreeMap<String, Table>,
+    /// Names of enum types (`CREATE TYPE mood AS ENUM (...)`), lower-cased.
+    pub enum_types: BTreeSet<String>,
+    /// `(table, column)` -> how many values a `CHECK (column IN (...))` allows.
+    pub checked_values: BTreeMap<(String, String), usize>,
+    /// `(table, index)` of MySQL indexes declared or altered `INVISIBLE`: the optimizer
+    /// ignores them.
+    pub invisible: BTreeSet<(String, String)>,
 }
 
 #[derive(Debug, Clone)]

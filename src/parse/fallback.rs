@@ -17,6 +17,9 @@
 //!   partitions of a partitioned table).
 //! - Table-level `CONSTRAINT c NOT NULL col` (PostgreSQL 18) becomes
 //!   `CONSTRAINT c CHECK (col IS NOT NULL)`, which folding reads as `NOT NULL`.
+//! - MySQL index options `INVISIBLE`, `VISIBLE`, `KEY_BLOCK_SIZE = n`, `WITH PARSER p` are
+//!   dropped, and `ALTER TABLE t ALTER INDEX i [IN]VISIBLE` becomes a no-op; the fold reads
+//!   visibility from the original text.
 
 use super::Dialect;
 use regex::Regex;
@@ -25,6 +28,9 @@ use std::sync::OnceLock;
 
 /// A repaired text for `sql`, or `None` when no repair applies.
 pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
+    if dialect == Dialect::Mysql {
+        return apply(sql, mysql_edits(sql));
+    }
     if dialect != Dialect::Postgres {
         return None;
     }
@@ -86,6 +92,44 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
             ));
         }
     }
+    apply(sql, edits)
+}
+
+/// MySQL index options sqlparser 0.63 rejects, dropped (the fold reads `INVISIBLE` from the
+/// original text): `INVISIBLE`, `VISIBLE`, `KEY_BLOCK_SIZE [=] n`, `WITH PARSER name`; and
+/// `ALTER TABLE t ALTER INDEX i [IN]VISIBLE`, which changes nothing the schema holds but the
+/// visibility, becomes the no-op `DISABLE ROW LEVEL SECURITY`.
+fn mysql_edits(sql: &str) -> Vec<(Range<usize>, String)> {
+    let masked = mask(sql);
+    let kind = super::statement_kind(sql);
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    if !(kind.starts_with("CREATE") || kind.starts_with("ALTER TABLE")) {
+        return edits;
+    }
+    let alter_index = re(
+        &MYSQL_ALTER_INDEX,
+        r"\bALTER\s+INDEX\s+[A-Z0-9_$]+\s+(?:IN)?VISIBLE\b",
+    );
+    for m in alter_index.into_iter().flat_map(|r| r.find_iter(&masked)) {
+        edits.push((m.range(), "DISABLE ROW LEVEL SECURITY".into()));
+    }
+    let options = re(
+        &MYSQL_INDEX_OPTIONS,
+        r"\b(?:INVISIBLE|VISIBLE|KEY_BLOCK_SIZE\s*=?\s*[0-9]+|WITH\s+PARSER\s+[A-Z0-9_$]+)\b",
+    );
+    for m in options.into_iter().flat_map(|r| r.find_iter(&masked)) {
+        if !edits
+            .iter()
+            .any(|(r, _)| r.start <= m.start() && m.end() <= r.end)
+        {
+            edits.push((m.range(), String::new()));
+        }
+    }
+    edits
+}
+
+/// `sql` with `edits` applied, or `None` when there are none or they overlap.
+fn apply(sql: &str, mut edits: Vec<(Range<usize>, String)>) -> Option<String> {
     if edits.is_empty() {
         return None;
     }
@@ -109,6 +153,8 @@ static SEQ_AS: OnceLock<Option<Regex>> = OnceLock::new();
 static DROP_CONC: OnceLock<Option<Regex>> = OnceLock::new();
 static ON_ONLY: OnceLock<Option<Regex>> = OnceLock::new();
 static NOT_NULL_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
+static MYSQL_ALTER_INDEX: OnceLock<Option<Regex>> = OnceLock::new();
+static MYSQL_INDEX_OPTIONS: OnceLock<Option<Regex>> = OnceLock::new();
 
 /// A compiled pattern (the patterns are constants; one that failed to compile would
 /// simply never match, rather than panic).
@@ -235,7 +281,16 @@ pub fn recognized(dialect: Dialect, sql: &str) -> bool {
         )
         .expect("valid regex")
     });
-    re.is_match(sql.trim())
+    static NAMELESS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    // PostgreSQL 16+: `REINDEX DATABASE` and `REINDEX SYSTEM` may omit the name.
+    let nameless = NAMELESS.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?is)^reindex\s*(\(\s*[a-z_]+(\s+[a-z_0-9]+)?(\s*,\s*[a-z_]+(\s+[a-z_0-9]+)?)*\s*\)\s*)?(database|system)(\s+concurrently)?\s*;?$"#,
+        )
+        .expect("valid regex")
+    });
+    let sql = sql.trim();
+    re.is_match(sql) || nameless.is_match(sql)
 }
 
 #[cfg(test)]
@@ -252,5 +307,8 @@ mod recognize_tests {
         assert!(!ok("REINDEX INDEX a b"));
         assert!(!ok("REINDX INDEX a"));
         assert!(!recognized(Dialect::Mysql, "REINDEX INDEX a"));
+        assert!(ok("REINDEX SYSTEM"), "name-less form (PostgreSQL 16+)");
+        assert!(ok("REINDEX DATABASE;"));
+        assert!(!ok("REINDEX TABLE"));
     }
 }

@@ -114,6 +114,54 @@ fn pattern(out: &mut dyn Write, a: &TableAccess, q: &Query) -> io::Result<()> {
     Ok(())
 }
 
+/// The statistics classes the verdict uses: the table's size and the class of every column
+/// the access constrains, joins on or sorts by, each with its reason.
+fn statistics(
+    out: &mut dyn Write,
+    ctx: &Context,
+    table: &crate::model::schema::Table,
+    a: &crate::model::usage::TableAccess,
+) -> io::Result<()> {
+    let stats = ctx.stats();
+    let size = stats.table(ctx.schema, table);
+    writeln!(out, "  size: {} ({})", size.class.as_str(), size.why)?;
+    let mut seen: Vec<crate::model::schema::KeyExpr> = Vec::new();
+    for f in &a.filters {
+        if f.op == crate::model::usage::FilterOp::Other || seen.contains(&f.target) {
+            continue;
+        }
+        seen.push(f.target.clone());
+        let c = stats.condition(ctx.schema, table, f);
+        writeln!(
+            out,
+            "  column {}: {} ({})",
+            f.target.display(),
+            c.class.as_str(),
+            c.why
+        )?;
+    }
+    let others = a
+        .join_keys
+        .iter()
+        .map(|j| crate::model::schema::KeyExpr::Column(j.column.clone()))
+        .chain(a.order_by.iter().map(|o| o.expr.clone()));
+    for k in others {
+        if seen.contains(&k) {
+            continue;
+        }
+        let c = stats.column(ctx.schema, table, &k);
+        writeln!(
+            out,
+            "  column {}: {} ({})",
+            k.display(),
+            c.class.as_str(),
+            c.why
+        )?;
+        seen.push(k);
+    }
+    Ok(())
+}
+
 /// Print the inspection of the queries at `path:line`. Returns how many were found.
 pub fn render(
     analysis: &Analysis,
@@ -129,7 +177,8 @@ pub fn render(
         &[],
         config,
         analysis.dialect,
-    );
+    )
+    .with_inserted(analysis.inserted.clone());
     for (q, resolved) in &found {
         let (start, _) = super::span(&analysis.sources, &q.location);
         writeln!(out, "query at {path}:{}:{}", start.line, start.column)?;
@@ -166,6 +215,7 @@ pub fn render(
                     ""
                 }
             )?;
+            statistics(out, &ctx, table, a)?;
             pattern(out, a, q)?;
             let cond = Conditions::of(a, false);
             writeln!(out, "  indexes:")?;
@@ -209,14 +259,23 @@ pub fn render(
             let verdict = if !resolved {
                 "no verdict".to_string()
             } else {
-                match coverage::gap(&analysis.schema, table, &q.accesses, i, analysis.dialect) {
+                match coverage::gap(
+                    &analysis.schema,
+                    ctx.stats(),
+                    table,
+                    &q.accesses,
+                    i,
+                    analysis.dialect,
+                ) {
                     _ if ctx.is_small(table) => "fine: small table".into(),
                     None => "served (or nothing an index could do)".into(),
                     Some(g) => {
                         let rule = g.kind.rule();
                         format!(
-                            "{rule}: {}",
-                            fix::suggestion_sql(analysis.dialect, &table.name, &g.suggestion)
+                            "{rule}: {} (confidence {}: {})",
+                            fix::suggestion_sql(analysis.dialect, &table.name, &g.suggestion),
+                            g.confidence.as_str(),
+                            g.confidence_why
                         )
                     }
                 }

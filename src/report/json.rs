@@ -47,6 +47,9 @@ struct FindingOut<'a> {
     columns: &'a [String],
     index: Option<&'a str>,
     fix: Option<FixOut<'a>>,
+    /// `missing-index` only: `high`, `medium` or `low`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +109,7 @@ pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 columns: &d.columns,
                 index: d.index.as_deref(),
                 fix: d.fix.as_ref().map(|f| FixOut { sql: &f.sql }),
+                confidence: d.confidence,
             })
             .collect(),
         summary: SummaryOut {

@@ -148,6 +148,9 @@ fn result(sources: &SourceDb, d: &Diagnostic, rule_index: usize) -> Value {
     if let Some(i) = &d.index {
         properties.insert("index".into(), json!(i));
     }
+    if let Some(c) = d.confidence {
+        properties.insert("confidence".into(), json!(c));
+    }
     let mut r = json!({
         "ruleId": d.rule,
         "ruleIndex": rule_index,

@@ -3,7 +3,7 @@
 use super::{fix, Context, Rule};
 use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
 use crate::model::coverage;
-use crate::model::schema::{Index, IndexKind};
+use crate::model::schema::Index;
 
 pub static RULE: Rule = Rule {
     name: "duplicate-index",
@@ -11,9 +11,16 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     doc: r#"## What it does
 Finds two indexes on the same table with the same keys (columns or expressions, directions,
-`NULLS` order, operator classes, collations), the same method, the same uniqueness, the same
-`INCLUDE` columns and the same partial predicate. The later one is reported, once; when one of
-them backs a primary key or `UNIQUE` constraint, the other one (the one you can drop) is.
+`NULLS` order, operator classes, collations, prefix lengths), the
+same method, the same `INCLUDE` columns and the same partial predicate, as the tools teams
+trust for this define a duplicate (Percona's pt-duplicate-key-checker, Skeema, pghero,
+pg-index-health). Uniqueness may differ: a plain index with the same keys as a primary key or
+a unique constraint is a duplicate of it.
+
+One finding per pair, and never also a `redundant-index` finding. The one reported is the one
+to drop: never the primary key; the plain index of a plain / unique pair (the unique one
+enforces a constraint); an `INVISIBLE` index (MySQL) rather than a visible one; a
+`CREATE INDEX` rather than a `UNIQUE` constraint; else the later one.
 
 ## Why is this bad?
 The database maintains both on every write and stores both, and the planner can only ever use
@@ -43,23 +50,30 @@ None.
     check: Some(check),
 };
 
-fn is_constraint(i: &Index) -> bool {
-    matches!(i.kind, IndexKind::PrimaryKey | IndexKind::UniqueConstraint)
-}
-
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for table in ctx.schema.tables.values() {
+        let invisible = |i: &Index| {
+            ctx.schema
+                .invisible
+                .contains(&(table.name.clone(), i.name.clone()))
+        };
         let mut reported: Vec<usize> = Vec::new();
         for (j, later) in table.indexes.iter().enumerate() {
             for (i, earlier) in table.indexes[..j].iter().enumerate() {
                 if reported.contains(&i)
                     || reported.contains(&j)
-                    || !coverage::identical(earlier, later)
+                    || !coverage::duplicate(earlier, later)
                 {
                     continue;
                 }
-                // Report the one that can be dropped: the plain index, else the later one.
-                let (victim, keep, v) = if is_constraint(later) && !is_constraint(earlier) {
+                // Report the one that can be dropped: never the primary key, the plain one of
+                // a plain / unique pair, an invisible one, else the later one.
+                let (victim, keep, v) = if coverage::duplicate_to_drop(
+                    earlier,
+                    invisible(earlier),
+                    later,
+                    invisible(later),
+                ) {
                     (earlier, later, i)
                 } else {
                     (later, earlier, j)
@@ -76,10 +90,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     ),
                     victim.declared.clone(),
                 );
-                d.reason = Some(format!(
-                    "{} and {} have the same keys, method, uniqueness, INCLUDE columns and predicate; the planner uses one of them and every write maintains both",
-                    victim.name, keep.name
-                ));
+                d.reason = Some(if keep.unique && !victim.unique {
+                    format!(
+                        "{} and {} have the same keys, method, INCLUDE columns and predicate; {} also enforces uniqueness, so it serves every query {} serves, and every write maintains both",
+                        victim.name, keep.name, keep.name, victim.name
+                    )
+                } else {
+                    format!(
+                        "{} and {} have the same keys, method, uniqueness, INCLUDE columns and predicate; the planner uses one of them and every write maintains both",
+                        victim.name, keep.name
+                    )
+                });
                 d.help = Some(format!("drop {}", victim.name));
                 d.fix = Some(Fix {
                     sql: fix::drop_index_sql(ctx.dialect, victim),

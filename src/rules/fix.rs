@@ -96,7 +96,11 @@ pub fn create_index_sql(dialect: Dialect, table: &str, keys: &[IndexKey], method
 
 /// The SQL of a suggested index.
 pub fn suggestion_sql(dialect: Dialect, table: &str, s: &Suggestion) -> String {
-    create_index_sql(dialect, table, &s.keys, s.method)
+    let sql = create_index_sql(dialect, table, &s.keys, s.method);
+    match (&s.predicate, sql.strip_suffix(';')) {
+        (Some(p), Some(head)) => format!("{head} WHERE {p};"),
+        _ => sql,
+    }
 }
 
 /// The statement that removes `index` (a constraint for primary keys and UNIQUE
@@ -125,10 +129,14 @@ pub fn index_shape(table: &str, keys: &[IndexKey]) -> String {
 
 /// `users (email)` or `docs USING gin (body gin_trgm_ops)`
 pub fn suggestion_shape(table: &str, s: &Suggestion) -> String {
-    if s.method == "btree" {
+    let shape = if s.method == "btree" {
         index_shape(table, &s.keys)
     } else {
         format!("{table} USING {} ({})", s.method, keys_sql(&s.keys))
+    };
+    match &s.predicate {
+        Some(p) => format!("{shape} WHERE {p}"),
+        None => shape,
     }
 }
 

@@ -40,20 +40,41 @@ cur.execute("SELECT * FROM tasks WHERE assignee_id = %s ORDER BY due_date")
 CREATE INDEX CONCURRENTLY tasks_assignee_id_due_date_idx ON tasks (assignee_id, due_date);
 ```
 
+Verdicts follow the planner's use of statistics, inferred statically (see
+`docs/statistics.md`): each column gets a cardinality class (unique, many-to-one, low,
+ordered, unknown) and each table a size class (small, large, unknown). A top-N query whose
+served equality is selective (unique, a foreign key, a join key) is served, since the planner
+sorts its few rows cheaply; an index whose only usable keys are low-cardinality (`status`,
+booleans, enums) does not serve a query that also has a selective range, sort or equality,
+and the finding suggests extending it, or a partial index for a queue (`WHERE status =
+'queued' ORDER BY created_at LIMIT n` gets `(created_at) WHERE status = 'queued'`); an index
+led by low-cardinality columns alone is never suggested; small tables are never flagged.
+The inner side of a join is probed with the join key plus its own conditions, and equalities
+are carried through join keys (`b.t = a.t AND a.t = $1` gives `b.t = $1`).
+
+Each finding has a `confidence`: `high` on a large table or when an equality of the suggested
+index selects few rows; `low` when only the sort over an equality of unknown selectivity is
+missing, or when the suggested keys are all of low or unknown cardinality; else `medium`.
+Low-confidence findings are shown only with `--verbose`.
+
 ## Known limitations
-- Table sizes are unknown without statistics: tables listed under `[tables] small` in
-  `idxlint.toml`, and lookup tables the migrations fill with `INSERT`, are never flagged.
+- Statistics are inferred, not measured: a rare value of a low-cardinality column (which a
+  histogram would find selective) is still treated as a large share of the table, and names
+  outside English conventions get no class. `[tables] rows` settles a table's size.
 - A single boolean column or an `IS NULL` test alone is never suggested as an index (a partial
   index usually fits better).
 - A top-level `a = ? OR b = ?` is checked alternative by alternative (a bitmap OR needs
   each served); an `OR` across tables or of compound conditions gets no verdict.
 - Queries on tables or columns the migrations do not declare get no verdict
   (`--verbose` lists them).
-- Selectivity is not estimated: an index that serves the leading equality is taken as enough,
-  even when a longer composite would be better.
+- Beyond the classes above selectivity is not estimated: an index that serves a selective or
+  unknown leading equality is taken as enough, even when a longer composite would be better.
 
 ## Options
 - `[tables] small = ["countries"]`: tables where a scan is fine.
+- `[tables] large = ["events"]`: tables where every scan hurts (findings get high confidence).
+- `[tables] rows = { orders = 5e7 }`: row estimates (under 10,000 small, from 1,000,000
+  large); they override every other size hint.
 - `postgres-version = 18`: notes indexes that a B-tree skip scan might use (the finding
   stays: a skip scan only pays when the leading column has few distinct values).
 
@@ -74,7 +95,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::new(
             RULE.name,
             RULE.default_severity,
-            if gap.sort_only {
+            if let Some(ix) = gap.extends {
+                format!(
+                    "{}; index {} serves only a low-cardinality equality",
+                    describe(q, access, keys, gap.via_join),
+                    ix.name
+                )
+            } else if gap.sort_only {
                 format!(
                     "{}; an index serves the filter but not the sort",
                     describe(q, access, keys, gap.via_join)
@@ -87,8 +114,23 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             },
             q.location.clone(),
         );
-        d.reason = Some(reason(access, gap, ctx));
-        d.help = Some(format!("add an index on `{shape}`"));
+        d.reason = Some(format!(
+            "{}; confidence {}: {}",
+            reason(access, gap, ctx),
+            gap.confidence.as_str(),
+            gap.confidence_why
+        ));
+        d.help = Some(match gap.extends {
+            Some(ix) if gap.suggestion.predicate.is_some() => {
+                format!(
+                    "add a partial index on `{shape}` (it can replace {} for this query)",
+                    ix.name
+                )
+            }
+            Some(ix) => format!("extend {} to `{shape}`", ix.name),
+            None => format!("add an index on `{shape}`"),
+        });
+        d.confidence = Some(gap.confidence.as_str());
         d.fix = Some(Fix {
             sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
         });
@@ -221,7 +263,9 @@ fn reason(access: &TableAccess, gap: &Gap, ctx: &Context) -> String {
         crate::parse::Dialect::Sqlite => "SQLite",
     };
     let t = &access.table;
-    if gap.sort_only {
+    if let Some(ix) = gap.extends {
+        format!("{} only narrows `{t}` by low-cardinality values, so {db} reads a large share of the table through it; the query's more selective condition or sort needs its own key after them", ix.name)
+    } else if gap.sort_only {
         format!("{db} finds the matching rows of `{t}` through an index but must read and sort all of them to return the first few; an index that also delivers the ORDER BY stops after LIMIT rows")
     } else if gap.via_join {
         format!("{db} probes `{t}` once for each row of the other side of the join; without an index on the join key each probe scans the table")

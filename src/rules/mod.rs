@@ -10,7 +10,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::coverage::{self, Gap};
 use crate::model::migration::Step;
 use crate::model::schema::{Schema, Table};
-use crate::model::usage::{Query, TableAccess};
+use crate::model::stats::{Size, Stats};
+use crate::model::usage::{Query, QueryKind, TableAccess};
 use crate::parse::Dialect;
 use std::sync::OnceLock;
 
@@ -24,6 +25,9 @@ pub struct Context<'a> {
     pub steps: &'a [Step],
     /// Accesses no index serves, computed once for the rules that report them.
     gaps: OnceLock<Vec<GapSite<'a>>>,
+    /// Tables the application code inserts into (for the statistics' append-only class).
+    inserted: std::collections::BTreeSet<String>,
+    stats: OnceLock<Stats>,
 }
 
 /// One access of one query that no index serves.
@@ -49,7 +53,28 @@ impl<'a> Context<'a> {
             dialect,
             steps,
             gaps: OnceLock::new(),
+            inserted: Default::default(),
+            stats: OnceLock::new(),
         }
+    }
+
+    /// The tables the application inserts into (`INSERT ... VALUES` outside migrations).
+    pub fn with_inserted(mut self, inserted: std::collections::BTreeSet<String>) -> Self {
+        self.inserted = inserted;
+        self
+    }
+
+    /// The static statistics of this run (see [`crate::model::stats`]).
+    pub fn stats(&self) -> &Stats {
+        self.stats.get_or_init(|| {
+            let changed = self
+                .queries
+                .iter()
+                .filter(|q| matches!(q.kind, QueryKind::Update | QueryKind::Delete))
+                .filter_map(|q| q.accesses.first().map(|a| a.table.clone()))
+                .collect();
+            Stats::new(self.config, &self.inserted, &changed)
+        })
     }
 
     /// Every access of every query that no index serves, on tables that are not small,
@@ -63,12 +88,14 @@ impl<'a> Context<'a> {
                     let Some(table) = self.schema.tables.get(&access.table) else {
                         continue;
                     };
-                    if self.is_small(table) {
-                        continue;
-                    }
-                    let Some(gap) =
-                        coverage::gap(self.schema, table, &query.accesses, i, self.dialect)
-                    else {
+                    let Some(gap) = coverage::gap(
+                        self.schema,
+                        self.stats(),
+                        table,
+                        &query.accesses,
+                        i,
+                        self.dialect,
+                    ) else {
                         continue;
                     };
                     // A self-join may repeat the same need.
@@ -90,10 +117,10 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// A table where a scan is fine: listed under `[tables] small`, or filled by the
-    /// migrations themselves (a lookup table).
+    /// A table where a scan is fine: small by the statistics (listed under
+    /// `[tables] small`, filled by the migrations themselves, a configuration table...).
     pub fn is_small(&self, table: &Table) -> bool {
-        table.seeded || self.config.is_small_table(&table.name)
+        self.stats().table(self.schema, table).class == Size::Small
     }
 }
 

@@ -103,11 +103,13 @@ pub fn analyze_statement(schema: &Schema, stmt: &Statement) -> Option<(Query, bo
         return None;
     }
     let ok = !b.unresolved && b.accesses.iter().all(|a| a.unknown_columns.is_empty());
+    let mut accesses = b.accesses;
+    super::equivalence::propagate(&mut accesses);
     Some((
         Query {
             location: stmt.location.clone(),
             kind,
-            accesses: b.accesses,
+            accesses,
             sql: normalize_text(&stmt.text),
         },
         ok,
@@ -619,8 +621,9 @@ impl<'s> Builder<'s> {
             return;
         }
         let ka = JoinKey {
-            column: a_col,
+            column: a_col.clone(),
             partner: b,
+            partner_column: b_col.clone(),
         };
         if !self.accesses[a].join_keys.contains(&ka) {
             self.accesses[a].join_keys.push(ka);
@@ -628,6 +631,7 @@ impl<'s> Builder<'s> {
         let kb = JoinKey {
             column: b_col,
             partner: a,
+            partner_column: a_col,
         };
         if !self.accesses[b].join_keys.contains(&kb) {
             self.accesses[b].join_keys.push(kb);

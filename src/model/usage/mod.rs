@@ -104,6 +104,8 @@ pub struct JoinKey {
     pub column: String,
     /// Index of the other table reference in [`Query::accesses`].
     pub partner: usize,
+    /// The other table reference's column.
+    pub partner_column: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,5 +165,6 @@ impl TableAccess {
 }
 
 mod build;
+mod equivalence;
 
 pub use build::{analyze_all, analyze_statement, predicate_filters};
