@@ -1,4 +1,4 @@
-//! `duplicate-index`: two indexes that are the same in every respect.
+//! `duplicate-index`: two indexes with the same keys, method and predicate.
 
 use super::{fix, Context, Rule};
 use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
@@ -7,7 +7,7 @@ use crate::model::schema::Index;
 
 pub static RULE: Rule = Rule {
     name: "duplicate-index",
-    summary: "Two indexes on a table are the same in every respect",
+    summary: "Two indexes on a table have the same keys, method and predicate",
     default_severity: Severity::Warning,
     doc: r#"## What it does
 Finds two indexes on the same table with the same keys (columns or expressions, directions,
