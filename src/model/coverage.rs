@@ -1667,6 +1667,42 @@ mod tests {
     }
 
     #[test]
+    fn duplicates_and_trailing_direction() {
+        assert!(
+            duplicate(&index("x: a"), &index("y: unique a")),
+            "uniqueness may differ"
+        );
+        assert!(!identical(&index("x: a"), &index("y: unique a")));
+        assert!(!duplicate(&index("x: a, b"), &index("y: b, a")));
+        assert!(!duplicate(&index("x: a"), &index("y: a | where b IS NULL")));
+        let (plain, unique) = (index("x: a"), index("y: unique a"));
+        assert!(
+            duplicate_to_drop(&plain, false, &unique, false),
+            "the plain one"
+        );
+        assert!(!duplicate_to_drop(&unique, false, &plain, false));
+        assert!(
+            duplicate_to_drop(&index("x: a"), true, &index("y: a"), false),
+            "invisible"
+        );
+        assert!(
+            !duplicate_to_drop(&index("x: a"), false, &index("y: a"), false),
+            "the later"
+        );
+        let (desc, asc) = (index("x: a, b DESC"), index("y: unique a, b"));
+        assert!(!redundant_with(&desc, &asc));
+        assert!(redundant_but_trailing_direction(&desc, &asc));
+        assert!(
+            redundant_but_trailing_direction(&index("x: a DESC, b"), &asc),
+            "reversed, it is (a, b DESC)"
+        );
+        assert!(
+            !redundant_but_trailing_direction(&index("x: a, b DESC, c"), &index("y: a, b, c, d")),
+            "a middle key's direction matters"
+        );
+    }
+
+    #[test]
     fn identical_indexes() {
         assert!(identical(&index("x: a, b DESC"), &index("y: a, b DESC")));
         assert!(!identical(&index("x: a, b"), &index("y: a, b DESC")));

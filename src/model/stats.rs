@@ -493,3 +493,219 @@ pub fn inserted_tables(statements: &[crate::parse::Statement]) -> BTreeSet<Strin
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Fragment;
+    use crate::model::coverage::{gap, Confidence};
+    use crate::model::usage::analyze_statement;
+    use crate::parse::{parse_fragment, Dialect};
+    use crate::source::FileId;
+
+    const DDL: &str = "
+        CREATE TYPE mood AS ENUM ('ok', 'sad');
+        CREATE TABLE tenants (id bigint PRIMARY KEY, name text);
+        CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, tenant_id bigint NOT NULL);
+        CREATE TABLE tasks (
+          id bigint PRIMARY KEY,
+          project_id bigint NOT NULL,
+          owner bigint REFERENCES users (id),
+          state varchar(16) NOT NULL,
+          feeling mood,
+          channel text CHECK (channel IN ('web', 'api')),
+          done boolean,
+          title text,
+          notes varchar(500),
+          created_at timestamptz NOT NULL,
+          leased_until timestamptz,
+          deleted_at timestamptz
+        );
+        CREATE INDEX tasks_project_id_idx ON tasks (project_id);
+        CREATE INDEX tasks_state_idx ON tasks (state);
+        CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, status text NOT NULL, total numeric);
+        CREATE INDEX orders_user_id_status_idx ON orders (user_id, status);
+        CREATE TABLE invoices (id bigint PRIMARY KEY, tenant_id bigint NOT NULL, number text NOT NULL);
+        CREATE INDEX invoices_tenant_number_idx ON invoices (tenant_id, number);
+        CREATE TABLE settings (key text PRIMARY KEY, value text);
+        CREATE TABLE page_events (id bigint PRIMARY KEY, path text);
+        CREATE TABLE countries (code text PRIMARY KEY, name text);
+        INSERT INTO countries VALUES ('fr', 'France');
+        CREATE TABLE tenant_prefs (id bigint PRIMARY KEY, tenant_id bigint NOT NULL UNIQUE REFERENCES tenants (id), theme text);
+        CREATE TABLE user_prefs (id bigint PRIMARY KEY, user_id bigint NOT NULL UNIQUE REFERENCES users (id), theme text);
+    ";
+
+    fn schema() -> Schema {
+        let frag = Fragment::sql_file(DDL);
+        let stmts = parse_fragment(Dialect::Postgres, FileId(0), &frag);
+        crate::model::fold::fold(Dialect::Postgres, &stmts, &mut Vec::new())
+    }
+
+    fn col(s: &Schema, table: &str, c: &str) -> Cardinality {
+        Stats::default()
+            .column(s, &s.tables[table], &KeyExpr::Column(c.into()))
+            .class
+    }
+
+    #[test]
+    fn column_classes() {
+        let s = schema();
+        assert_eq!(col(&s, "tasks", "id"), Cardinality::Unique);
+        assert_eq!(col(&s, "users", "email"), Cardinality::Unique);
+        assert_eq!(
+            col(&s, "tasks", "owner"),
+            Cardinality::ManyToOne,
+            "foreign key"
+        );
+        assert_eq!(
+            col(&s, "tasks", "project_id"),
+            Cardinality::ManyToOne,
+            "*_id"
+        );
+        assert_eq!(
+            col(&s, "tasks", "state"),
+            Cardinality::Low,
+            "short text named state"
+        );
+        assert_eq!(col(&s, "tasks", "feeling"), Cardinality::Low, "enum type");
+        assert_eq!(col(&s, "tasks", "channel"), Cardinality::Low, "CHECK IN");
+        assert_eq!(col(&s, "tasks", "done"), Cardinality::Low, "boolean");
+        assert_eq!(col(&s, "tasks", "created_at"), Cardinality::Ordered);
+        assert_eq!(col(&s, "tasks", "title"), Cardinality::Unknown);
+        let f = crate::model::usage::Filter {
+            target: KeyExpr::Column("deleted_at".into()),
+            op: FilterOp::IsNull,
+            text: "deleted_at IS NULL".into(),
+        };
+        let t = &s.tables["tasks"];
+        assert_eq!(
+            Stats::default().condition(&s, t, &f).class,
+            Cardinality::Low,
+            "soft delete tested IS NULL"
+        );
+    }
+
+    #[test]
+    fn table_sizes() {
+        let s = schema();
+        let size = |st: &Stats, t: &str| st.table(&s, &s.tables[t]).class;
+        let st = Stats::default();
+        assert_eq!(size(&st, "settings"), Size::Small, "key/value");
+        assert_eq!(
+            size(&st, "countries"),
+            Size::Small,
+            "seeded by the migrations"
+        );
+        assert_eq!(size(&st, "tenants"), Size::Small, "tenant-like");
+        assert_eq!(size(&st, "tenant_prefs"), Size::Small, "one row per tenant");
+        assert_eq!(size(&st, "user_prefs"), Size::Unknown, "one row per user");
+        assert_eq!(size(&st, "page_events"), Size::Large, "event table");
+        assert_eq!(size(&st, "tasks"), Size::Unknown);
+        let mut config = Config::default();
+        config.tables.rows.insert("tasks".into(), 5e7);
+        config.tables.rows.insert("page_events".into(), 100.0);
+        config.tables.large.push("orders".into());
+        let appended: BTreeSet<String> = ["invoices".to_string(), "users".to_string()].into();
+        let changed: BTreeSet<String> = ["users".to_string()].into();
+        let st = Stats::new(&config, &appended, &changed);
+        assert_eq!(size(&st, "tasks"), Size::Large, "rows override");
+        assert_eq!(size(&st, "page_events"), Size::Small, "rows override names");
+        assert_eq!(size(&st, "orders"), Size::Large, "[tables] large");
+        assert_eq!(size(&st, "invoices"), Size::Large, "append-only");
+        assert_eq!(size(&st, "users"), Size::Unknown, "updated too");
+    }
+
+    /// The gap of the access to `table` in `sql`: `fix SQL (confidence)`, or `None`.
+    fn verdict(sql: &str, table: &str) -> Option<String> {
+        let s = schema();
+        let frag = Fragment::sql_file(sql);
+        let stmt = parse_fragment(Dialect::Postgres, FileId(0), &frag).remove(0);
+        let (q, ok) = analyze_statement(&s, &stmt)?;
+        assert!(ok, "unresolved: {sql}");
+        let i = q.accesses.iter().position(|a| a.table == table)?;
+        let st = Stats::default();
+        gap(&s, &st, &s.tables[table], &q.accesses, i, Dialect::Postgres).map(|g| {
+            format!(
+                "{} ({})",
+                crate::rules::fix::suggestion_sql(Dialect::Postgres, table, &g.suggestion),
+                g.confidence.as_str()
+            )
+        })
+    }
+
+    #[test]
+    fn top_n_over_a_selective_key_is_served() {
+        let q = "SELECT * FROM tasks WHERE project_id = $1 ORDER BY created_at DESC LIMIT 20";
+        assert_eq!(verdict(q, "tasks"), None);
+        let q = "SELECT * FROM tasks WHERE id IN (1, 2, 3) ORDER BY created_at DESC LIMIT 20";
+        assert_eq!(verdict(q, "tasks"), None, "IN on the primary key");
+    }
+
+    #[test]
+    fn low_cardinality_index_is_extended() {
+        let q = "SELECT id FROM tasks WHERE state = 'running' AND leased_until < $1";
+        assert_eq!(
+            verdict(q, "tasks").as_deref(),
+            Some("CREATE INDEX CONCURRENTLY tasks_state_leased_until_idx ON tasks (state, leased_until); (medium)")
+        );
+        let q = "SELECT id FROM tasks WHERE state = 'queued' ORDER BY created_at LIMIT 10";
+        assert_eq!(
+            verdict(q, "tasks").as_deref(),
+            Some("CREATE INDEX CONCURRENTLY tasks_created_at_idx ON tasks (created_at) WHERE state = 'queued'; (medium)"),
+            "a queue gets a partial index"
+        );
+        let q = "SELECT id FROM tasks WHERE state = 'running'";
+        assert_eq!(verdict(q, "tasks"), None, "served: nothing more selective");
+    }
+
+    #[test]
+    fn low_cardinality_alone_is_never_suggested() {
+        assert_eq!(
+            verdict("SELECT id FROM tasks WHERE done = true", "tasks"),
+            None
+        );
+        assert_eq!(
+            verdict("SELECT id FROM tasks WHERE feeling = 'sad'", "tasks"),
+            None
+        );
+        assert_eq!(
+            verdict("SELECT id FROM tasks WHERE channel = 'web'", "tasks"),
+            None
+        );
+        assert_eq!(
+            verdict("SELECT id FROM tasks WHERE title = $1", "tasks").as_deref(),
+            Some("CREATE INDEX CONCURRENTLY tasks_title_idx ON tasks (title); (medium)")
+        );
+    }
+
+    #[test]
+    fn small_and_large_tables() {
+        assert_eq!(
+            verdict("SELECT key FROM settings WHERE value = $1", "settings"),
+            None
+        );
+        assert_eq!(
+            verdict("SELECT id FROM page_events WHERE path = $1", "page_events").as_deref(),
+            Some("CREATE INDEX CONCURRENTLY page_events_path_idx ON page_events (path); (high)")
+        );
+    }
+
+    #[test]
+    fn inner_side_is_probed_with_join_key_and_own_conditions() {
+        let q = "SELECT o.id FROM users u JOIN orders o ON o.user_id = u.id WHERE u.email = $1 AND o.status = 'paid'";
+        assert_eq!(verdict(q, "orders"), None);
+        let q = "SELECT u.id FROM users u WHERE u.email = $1 AND EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.status = 'x')";
+        assert_eq!(verdict(q, "orders"), None, "correlated EXISTS");
+        let q = "SELECT i.* FROM tenants t JOIN invoices i ON i.tenant_id = t.id WHERE t.id = $1 ORDER BY i.number LIMIT 5";
+        assert_eq!(
+            verdict(q, "invoices"),
+            None,
+            "equality carried through the join"
+        );
+    }
+
+    #[test]
+    fn confidence_orders() {
+        assert!(Confidence::Low < Confidence::Medium && Confidence::Medium < Confidence::High);
+    }
+}

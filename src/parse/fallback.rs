@@ -312,3 +312,26 @@ mod recognize_tests {
         assert!(!ok("REINDEX TABLE"));
     }
 }
+
+#[cfg(test)]
+mod mysql_tests {
+    use super::*;
+
+    #[test]
+    fn mysql_index_options_are_dropped() {
+        let r = |s: &str| repair(Dialect::Mysql, s);
+        assert_eq!(
+            r("CREATE TABLE t (a int, KEY ka (a) INVISIBLE)").as_deref(),
+            Some("CREATE TABLE t (a int, KEY ka (a) )")
+        );
+        assert_eq!(
+            r("CREATE INDEX i ON t (a) KEY_BLOCK_SIZE = 8 VISIBLE").as_deref(),
+            Some("CREATE INDEX i ON t (a)  ")
+        );
+        assert_eq!(
+            r("ALTER TABLE t ALTER INDEX i INVISIBLE").as_deref(),
+            Some("ALTER TABLE t DISABLE ROW LEVEL SECURITY")
+        );
+        assert_eq!(r("SELECT 'INVISIBLE' FROM t"), None);
+    }
+}

@@ -56,3 +56,44 @@ pub fn propagate(accesses: &mut [TableAccess]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::usage::JoinKey;
+
+    #[test]
+    fn equalities_follow_join_keys_transitively() {
+        let mut a = TableAccess::new("a".into());
+        let mut b = TableAccess::new("b".into());
+        let mut c = TableAccess::new("c".into());
+        a.filters.push(Filter {
+            target: KeyExpr::Column("tenant".into()),
+            op: FilterOp::Eq(None),
+            text: "tenant = $1".into(),
+        });
+        let join = |column: &str, partner: usize, partner_column: &str| JoinKey {
+            column: column.into(),
+            partner,
+            partner_column: partner_column.into(),
+        };
+        a.join_keys.push(join("tenant", 1, "tenant_id"));
+        b.join_keys.push(join("tenant_id", 0, "tenant"));
+        b.join_keys.push(join("id", 2, "b_id"));
+        b.join_keys.push(join("tenant_id", 2, "tenant_id"));
+        c.join_keys.push(join("b_id", 1, "id"));
+        c.join_keys.push(join("tenant_id", 1, "tenant_id"));
+        let mut all = vec![a, b, c];
+        propagate(&mut all);
+        let on =
+            |i: usize| -> Vec<String> { all[i].filters.iter().map(|f| f.text.clone()).collect() };
+        assert_eq!(on(1), vec!["tenant_id = ?"]);
+        assert_eq!(
+            on(2),
+            vec!["tenant_id = ?"],
+            "through b, on the paired column only"
+        );
+        propagate(&mut all);
+        assert_eq!(all[2].filters.len(), 1, "never twice");
+    }
+}
