@@ -21,7 +21,7 @@
 //!   1,000,000 large, in between unknown); then `[tables] small` / `large`; then `small` for
 //!   lookup tables the migrations fill, key/value configuration tables, enum-like tables
 //!   (an id and one unique label) and one-row-per-parent tables (a unique foreign key)
-//!   whose parent is small or a tenant-like table; `large` for event, log, history and audit
+//!   whose parent is small or a tenant table; `large` for event, log, history and audit
 //!   tables (by name) and tables the application inserts into but never updates or deletes
 //!   from (append-only); else `unknown`.
 //!
@@ -167,25 +167,9 @@ const LARGE_WORDS: &[&str] = &[
     "attempts",
 ];
 
-/// Table-name words of tables one row per tenant would be small against.
-const TENANT_WORDS: &[&str] = &[
-    "tenant",
-    "tenants",
-    "organization",
-    "organizations",
-    "org",
-    "orgs",
-    "workspace",
-    "workspaces",
-    "team",
-    "teams",
-    "company",
-    "companies",
-    "site",
-    "sites",
-    "instance",
-    "instances",
-];
+/// Names of tenant tables: a table with one row per tenant is small. (The tenant table itself
+/// is not assumed small: deleting a tenant still scans children without an index.)
+const TENANT_WORDS: &[&str] = &["tenant", "tenants", "workspace", "workspaces"];
 
 /// Soft-delete and archive column names: tested `IS NULL`, they select most rows.
 const SOFT_DELETE: &[&str] = &[
@@ -387,9 +371,6 @@ impl Stats {
                 Size::Large,
                 "the application inserts into it and never updates or deletes: append-only",
             ));
-        }
-        if TENANT_WORDS.contains(&name) {
-            return Some(class(Size::Small, "one row per tenant (by name)"));
         }
         None
     }
@@ -596,7 +577,7 @@ mod tests {
             Size::Small,
             "seeded by the migrations"
         );
-        assert_eq!(size(&st, "tenants"), Size::Small, "tenant-like");
+        assert_eq!(size(&st, "tenants"), Size::Unknown, "not assumed small");
         assert_eq!(size(&st, "tenant_prefs"), Size::Small, "one row per tenant");
         assert_eq!(size(&st, "user_prefs"), Size::Unknown, "one row per user");
         assert_eq!(size(&st, "page_events"), Size::Large, "event table");
