@@ -978,7 +978,17 @@ impl<'s> Builder<'s> {
         let mut all_resolved = true;
         if let Some(ob) = &q.order_by {
             if let OrderByKind::Expressions(exprs) = &ob.kind {
+                // An unqualified sort key beside a derived table or CTE may be one of its
+                // output columns: the order is that relation's, not a base table's.
+                let derived = scope
+                    .bindings
+                    .iter()
+                    .any(|b| matches!(b.target, Target::Derived));
                 for OrderByExpr { expr, options, .. } in exprs {
+                    if derived && matches!(expr, Expr::Identifier(_)) {
+                        all_resolved = false;
+                        continue;
+                    }
                     match self.key_of(expr) {
                         Some((i, key)) if own.contains(&i) => keys.push((
                             i,
@@ -1399,5 +1409,20 @@ mod tests {
         );
         assert_eq!(q.accesses[0].order_by.len(), 0);
         assert_eq!(q.accesses[1].order_by.len(), 1);
+    }
+
+    #[test]
+    fn order_by_of_a_derived_table_is_not_pinned_on_a_base_table() {
+        // `created_at` may be the lateral subquery's column: the order is not orders'.
+        let (q, _) = analyze(
+            "SELECT o.id, s.created_at FROM orders o, LATERAL (SELECT created_at FROM users u WHERE u.id = o.user_id) s WHERE o.id = $1 ORDER BY created_at LIMIT 3",
+        );
+        assert!(q.accesses.iter().all(|a| a.order_by.is_empty()));
+        // Qualified by the base table's binding, it is the base table's.
+        let (q, _) = analyze(
+            "SELECT o.id FROM orders o JOIN (SELECT id FROM users) u ON u.id = o.user_id ORDER BY o.created_at LIMIT 3",
+        );
+        let orders = q.accesses.iter().find(|a| a.table == "orders").unwrap();
+        assert_eq!(orders.order_by.len(), 1);
     }
 }
