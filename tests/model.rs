@@ -63,3 +63,8 @@ fn sqlite_without_rowid() {
 fn postgres_drops() {
     check_case("postgres_drops");
 }
+
+#[test]
+fn mysql_names_engines() {
+    check_case("mysql_names_engines");
+}

@@ -57,7 +57,15 @@ pub fn render_schema(sources: &SourceDb, schema: &Schema, out: &mut dyn Write) -
             writeln!(out, "  column {} {ty}{nn}{}", c.name, at(&c.declared))?;
         }
         for ix in &t.indexes {
-            writeln!(out, "  {}{}", index_line(ix), at(&ix.declared))?;
+            let invisible = if schema
+                .invisible
+                .contains(&(t.name.clone(), ix.name.clone()))
+            {
+                " invisible"
+            } else {
+                ""
+            };
+            writeln!(out, "  {}{invisible}{}", index_line(ix), at(&ix.declared))?;
         }
         for fk in &t.foreign_keys {
             writeln!(
