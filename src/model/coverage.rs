@@ -896,12 +896,23 @@ pub struct Gap<'t> {
 }
 
 /// Whether the partner of a join key of `access` is narrowed by its own conditions, so a
-/// nested loop probes `access` once per outer row.
-fn probed(accesses: &[TableAccess], access: &TableAccess) -> bool {
+/// nested loop probes `access` once per outer row. Conditions that are all of low
+/// cardinality (`u.active = true`) leave most of the partner: the planner hashes or merges
+/// instead of probing.
+fn probed(schema: &Schema, stats: &Stats, accesses: &[TableAccess], access: &TableAccess) -> bool {
     access.join_keys.iter().any(|j| {
-        accesses
-            .get(j.partner)
-            .is_some_and(|p| !p.has_or && !Conditions::of(p, false).is_empty())
+        accesses.get(j.partner).is_some_and(|p| {
+            if p.has_or || Conditions::of(p, false).is_empty() {
+                return false;
+            }
+            let Some(t) = schema.tables.get(&p.table) else {
+                return true;
+            };
+            p.filters.iter().any(|f| {
+                (f.is_equality() || f.is_range() || matches!(f.op, FilterOp::Match(_)))
+                    && stats.condition(schema, t, f).class != Cardinality::Low
+            })
+        })
     })
 }
 
@@ -962,7 +973,7 @@ pub fn gap<'t>(
         }
         return None;
     }
-    let is_probed = probed(accesses, access);
+    let is_probed = probed(schema, stats, accesses, access);
     let (cond, via_join) = if !own.is_empty() {
         if is_probed {
             (Conditions::probed(access), true)
