@@ -96,9 +96,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             RULE.name,
             RULE.default_severity,
             if let Some(ix) = gap.extends {
+                let what = match &gap.suggestion.predicate {
+                    Some(p) => format!(
+                        "query sorts the rows of {} WHERE {p} by {} with a LIMIT",
+                        table.name,
+                        fix::keys_sql(keys)
+                    ),
+                    None => describe(q, access, keys, gap.via_join),
+                };
                 format!(
-                    "{}; index {} serves only a low-cardinality equality",
-                    describe(q, access, keys, gap.via_join),
+                    "{what}; index {} serves only a low-cardinality equality",
                     ix.name
                 )
             } else if gap.sort_only {
