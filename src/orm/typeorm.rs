@@ -82,6 +82,8 @@ fn option(t: &Toks, args: usize, key: &str) -> Option<Range<usize>> {
 fn read_entities(t: &Toks, out: &mut OrmFile) {
     let mut ddl = DdlText::default();
     let mut later: Vec<(String, Range<usize>)> = Vec::new();
+    // (table, column, target class, span): written once every entity's table is known.
+    let mut fks: Vec<(String, String, String, Range<usize>)> = Vec::new();
     let mut i = 0;
     while i < t.len() {
         if !(t.is(i, "@") && t.s(i + 1) == "Entity") {
@@ -205,14 +207,10 @@ fn read_entities(t: &Toks, out: &mut OrmFile) {
                         if !fields.iter().any(|f: &ModelField| f.column == name) {
                             defs.push(format!("{} integer", q(&name)));
                         }
-                        later.push((
-                            format!(
-                                "ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({})",
-                                q(&table),
-                                q(&name),
-                                q(&snake(target)),
-                                q("id")
-                            ),
+                        fks.push((
+                            table.clone(),
+                            name.clone(),
+                            target.to_string(),
                             span.clone(),
                         ));
                         fields.push(ModelField {
@@ -310,7 +308,23 @@ fn read_entities(t: &Toks, out: &mut OrmFile) {
         });
         i = end + 1;
     }
-    later.sort_by_key(|(s, _)| s.starts_with("ALTER"));
+    for (table, column, target, span) in fks {
+        let target_table = out
+            .models
+            .iter()
+            .find(|m| m.orm == Orm::TypeOrm && m.class == target)
+            .map_or_else(|| snake(&target), |m| m.table.clone());
+        later.push((
+            format!(
+                "ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({})",
+                q(&table),
+                q(&column),
+                q(&target_table),
+                q("id")
+            ),
+            span,
+        ));
+    }
     for (stmt, span) in later {
         ddl.push(&stmt, span);
     }
