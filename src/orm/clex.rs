@@ -290,6 +290,11 @@ impl Toks {
         }
     }
 
+    /// Does the bracket group opened at `open` hold a spread (`...rest`)?
+    pub fn has_spread(&self, open: usize) -> bool {
+        self.items(open).iter().any(|r| self.is(r.start, "."))
+    }
+
     /// The entries of an object literal opened at `open` (`{ a: x, 'b': y, c }`): the key,
     /// the key's token index and the value's token range (the key itself for shorthand).
     pub fn object(&self, open: usize) -> Vec<(String, usize, Range<usize>)> {

@@ -307,18 +307,19 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
             kind,
             span: t.span(span_start, last),
         };
+        // A filter that cannot be read leaves the query out rather than analyzed without it.
+        let mut readable = true;
         for &(n, a) in links.iter().skip(path.len()) {
             let Some(a) = a else { continue };
             let inner = a + 1..t.close(a);
             match t.s(n) {
                 "filter" => {
                     let mut fs = Vec::new();
-                    if expr(t, inner, model, &mut fs, 0) {
-                        qy.filters.extend(fs);
-                    }
+                    readable &= expr(t, inner, model, &mut fs, 0);
+                    qy.filters.extend(fs);
                 }
                 "find" => qy.filters.push(Filter {
-                    path: vec!["id".into()],
+                    path: vec![super::PRIMARY_KEY.into()],
                     op: Op::Eq,
                 }),
                 "order" | "order_by" | "then_order_by" => order(t, inner, model, &mut qy.order),
@@ -328,7 +329,9 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
                 _ => {}
             }
         }
-        out.queries.push(qy);
+        if readable {
+            out.queries.push(qy);
+        }
     }
 }
 

@@ -413,17 +413,20 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
                 if method == "findFirst" {
                     q.limit = Some(1);
                 }
+                let mut unknown = false;
                 if let Some(obj) = t.items(i + 5).first().filter(|r| t.is(r.start, "{")) {
                     for (key, _, val) in t.object(obj.start) {
                         match key.as_str() {
-                            "where" => cond(t, val, &mut q, true, 0),
+                            "where" => unknown |= !read_where(t, val, &mut q),
                             "orderBy" => order(t, val, &mut q),
                             "limit" => q.limit = t.get(val.start).and_then(|x| x.text.parse().ok()),
                             _ => {}
                         }
                     }
                 }
-                out.queries.push(q);
+                if !unknown {
+                    out.queries.push(q);
+                }
                 i = close + 1;
                 continue;
             }
@@ -457,23 +460,34 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
                 if count {
                     q.kind = QueryKind::Count;
                 }
+                let mut unknown = false;
                 for &(n, a) in &links[1..] {
                     let Some(a) = a else { continue };
                     let inner = a + 1..t.close(a);
                     match t.s(n) {
-                        "where" => cond(t, inner, &mut q, true, 0),
+                        "where" => unknown |= !read_where(t, inner, &mut q),
                         "orderBy" => order(t, inner, &mut q),
                         "limit" => q.limit = t.get(a + 1).and_then(|x| x.text.parse().ok()),
                         _ => {}
                     }
                 }
-                out.queries.push(q);
+                if !unknown {
+                    out.queries.push(q);
+                }
                 i = last + 1;
                 continue;
             }
         }
         i += 1;
     }
+}
+
+/// The condition of a `where` in `r`; false when nothing of it could be read (a variable,
+/// a spread, a `sql` template): the query is then left out rather than analyzed without it.
+fn read_where(t: &Toks, r: Range<usize>, q: &mut OrmQuery) -> bool {
+    let before = (q.filters.len(), q.any_of.len());
+    cond(t, r, q, true, 0);
+    before != (q.filters.len(), q.any_of.len())
 }
 
 /// A column reference `x.key` at `k`: the key (the table is checked by the model index).

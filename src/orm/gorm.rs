@@ -25,7 +25,7 @@ use super::clex::{Lang, Lines, Toks, K};
 use super::ddl_text::{cols, q, snake, DdlText};
 use super::{
     Filter, Model, ModelField, Op, Orm, OrmFile, OrmQuery, QueryKind, SchemaSource,
-    DEFAULT_SCOPE_IS_NULL,
+    DEFAULT_SCOPE_IS_NULL, PRIMARY_KEY,
 };
 use std::collections::HashMap;
 use std::ops::Range;
@@ -575,7 +575,7 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
                         match args.get(1).and_then(|r| t.string(r.start)) {
                             Some(_) => ok &= condition(t, &args[1..], &mut q),
                             None => q.filters.push(Filter {
-                                path: vec!["ID".into()],
+                                path: vec![PRIMARY_KEY.into()],
                                 op: if t.s(args[1].start).ends_with('s') {
                                     Op::In
                                 } else {
@@ -732,6 +732,6 @@ func List(db *gorm.DB, c uint) {
         let q1 = &out.queries[1];
         assert_eq!(q1.model, "Company");
         assert_eq!(q1.order_by_pk, Some(false));
-        assert_eq!(q1.filters[0].path, vec!["ID".to_string()]);
+        assert_eq!(q1.filters[0].path, vec![PRIMARY_KEY.to_string()]);
     }
 }

@@ -94,6 +94,10 @@ pub struct Model {
 /// of the model carries `<column> IS NULL` (GORM's soft delete, `deleted_at IS NULL`).
 pub const DEFAULT_SCOPE_IS_NULL: &str = "@default-scope-is-null";
 
+/// A [`Filter`] path of this one element stands for the model's primary key: equality on
+/// every primary-key column (diesel's `find((a, b))`, a composite key).
+pub const PRIMARY_KEY: &str = "@primary-key";
+
 /// Every model of the project, by ORM and class name.
 #[derive(Debug, Default)]
 pub struct ModelIndex {
@@ -349,6 +353,12 @@ pub fn synthesize(q: &OrmQuery, index: &ModelIndex, dialect: Dialect) -> Option<
     };
     let mut conds = Vec::new();
     for f in &q.filters {
+        if f.path.len() == 1 && f.path[0] == PRIMARY_KEY {
+            for pk in &model.primary_key {
+                conds.push(condition(&format!("t0.{}", quote(pk)), &f.op));
+            }
+            continue;
+        }
         conds.push(condition(&column(&f.path, &mut joins)?, &f.op));
     }
     if !q.any_of.is_empty() {
@@ -554,6 +564,26 @@ mod tests {
         );
         // Every byte of the SQL points at the call chain.
         assert_eq!(frag.map.range_to_host(0..frag.text.len()), 5..20);
+    }
+
+    #[test]
+    fn primary_key_filter_expands_to_every_key_column() {
+        let mut index = ModelIndex::default();
+        let mut m = model("Follow", "follows", &[]);
+        m.primary_key = vec!["a_id".into(), "b_id".into()];
+        index.insert(m);
+        let mut q = query(
+            vec![Filter {
+                path: vec![PRIMARY_KEY.into()],
+                op: Op::Eq,
+            }],
+            Vec::new(),
+        );
+        q.model = "Follow".into();
+        let frag = synthesize(&q, &index, Dialect::Postgres).expect("resolves");
+        assert!(frag
+            .text
+            .contains("WHERE t0.\"a_id\" = $1 AND t0.\"b_id\" = $2"));
     }
 
     #[test]

@@ -553,10 +553,18 @@ fn read_queries(text: &str, out: &mut OrmFile) {
             kind,
             span: t.span(start, close),
         };
+        // A `where` that is a variable, holds a spread or yields nothing readable leaves
+        // the query out (listed without a verdict) rather than analyzed without it.
+        let mut unknown = false;
         if t.is(i + 2, "{") {
             for (key, _, val) in t.object(i + 2) {
                 match key.as_str() {
-                    "where" => where_obj(&t, val.start, &[], &mut q.filters, &mut q.any_of, 0),
+                    "where" => {
+                        if t.is(val.start, "{") && !t.has_spread(val.start) {
+                            where_obj(&t, val.start, &[], &mut q.filters, &mut q.any_of, 0);
+                        }
+                        unknown |= q.filters.is_empty() && q.any_of.is_empty();
+                    }
                     "orderBy" => order_by(&t, val.start, &[], &mut q.order, 0),
                     "take" => {
                         let n = if t.is(val.start, "-") {
@@ -580,7 +588,9 @@ fn read_queries(text: &str, out: &mut OrmFile) {
                 }
             }
         }
-        out.queries.push(q);
+        if !unknown {
+            out.queries.push(q);
+        }
     }
 }
 

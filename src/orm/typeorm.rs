@@ -437,13 +437,16 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
             span: t.span(t.chain_start(i), close),
         };
         let by = t.s(i).ends_with("By") || matches!(t.s(i), "delete" | "update");
+        // A `where` that is a variable, holds a spread or yields nothing readable leaves
+        // the query out rather than analyzed without it.
+        let mut unknown = by && !opts.is_some_and(|o| t.is(o, "{") || t.is(o, "["));
         if let Some(o) = opts.filter(|&o| t.is(o, "{") || t.is(o, "[")) {
             if by {
-                where_value(t, o, &mut qy);
+                unknown |= !read_where(t, o, &mut qy);
             } else {
                 for (key, _, val) in t.object(o) {
                     match key.as_str() {
-                        "where" => where_value(t, val.start, &mut qy),
+                        "where" => unknown |= !read_where(t, val.start, &mut qy),
                         "order" => order(t, val.start, &[], &mut qy.order, 0),
                         "take" => {
                             qy.limit = t
@@ -456,8 +459,19 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
                 }
             }
         }
-        out.queries.push(qy);
+        if !unknown {
+            out.queries.push(qy);
+        }
     }
+}
+
+/// [`where_value`]; false when it yields no condition or holds a spread.
+fn read_where(t: &Toks, v: usize, qy: &mut OrmQuery) -> bool {
+    if !(t.is(v, "{") || t.is(v, "[")) || t.has_spread(v) {
+        return false;
+    }
+    where_value(t, v, qy);
+    !(qy.filters.is_empty() && qy.any_of.is_empty())
 }
 
 fn where_value(t: &Toks, v: usize, qy: &mut OrmQuery) {
