@@ -9,7 +9,8 @@
 //! `primaryKey` is the key. Tags `index`, `uniqueIndex`, `index:name,priority:n,sort:desc,
 //! unique,type:x,where:y` and `unique` give indexes (fields sharing an index name form a
 //! composite, ordered by priority, default 10). A field of struct type `T` next to a `TID`
-//! field is a belongs-to relation: `AutoMigrate` creates its foreign key and **no index**.
+//! field is a belongs-to relation: `AutoMigrate` creates its foreign key and **no index**
+//! (GORM v1, `jinzhu/gorm`, creates no foreign key at all).
 //! Models with a `gorm.DeletedAt` field are soft-deleting: every query of them carries
 //! `deleted_at IS NULL` (see [`super::DEFAULT_SCOPE_IS_NULL`]).
 //!
@@ -36,7 +37,9 @@ pub fn claims(path: &str, text: &str) -> bool {
 
 pub fn read(_path: &str, text: &str, out: &mut OrmFile) {
     let t = Toks::new(text, Lang::Go);
-    read_structs(&t, &Lines::new(text), out);
+    // GORM v1 (`jinzhu/gorm`) `AutoMigrate` creates no foreign keys (`AddForeignKey` does).
+    let foreign_keys = !text.contains("jinzhu/gorm");
+    read_structs(&t, &Lines::new(text), foreign_keys, out);
     read_queries(&t, out);
 }
 
@@ -91,7 +94,7 @@ struct Idx {
     span: Range<usize>,
 }
 
-fn read_structs(t: &Toks, lines: &Lines, out: &mut OrmFile) {
+fn read_structs(t: &Toks, lines: &Lines, foreign_keys: bool, out: &mut OrmFile) {
     // `func (u User) TableName() string { return "x" }`.
     let mut table_names: HashMap<String, String> = HashMap::new();
     for i in 0..t.len() {
@@ -234,8 +237,9 @@ fn read_structs(t: &Toks, lines: &Lines, out: &mut OrmFile) {
                         .cloned()
                         .unwrap_or_else(|| plural(&snake(&struct_ty)));
                     let fk_col = snake(&fk_field);
-                    later.push((
-                        format!(
+                    if foreign_keys {
+                        later.push((
+                            format!(
                             "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
                             q(&table),
                             q(&format!("fk_{table}_{}", snake(field))),
@@ -243,8 +247,9 @@ fn read_structs(t: &Toks, lines: &Lines, out: &mut OrmFile) {
                             q(&target_table),
                             q("id")
                         ),
-                        span.clone(),
-                    ));
+                            span.clone(),
+                        ));
+                    }
                     fields.push(ModelField {
                         attr: field.to_string(),
                         column: fk_col,
