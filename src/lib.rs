@@ -308,7 +308,17 @@ fn orm_stage(
         .filter_map(|&i| Some((i, orm_files.get(i)?.schema_source?)))
         .collect();
     let sources: Vec<orm::SchemaSource> = groups.iter().map(|(_, s)| *s).collect();
+    // SQL migrations are authoritative over the models they came from (orm-b).
+    let sql_tables: std::collections::HashSet<String> =
+        schema_stmts.iter().filter_map(orm::created_table).collect();
     for k in orm::order_schema(&sources) {
+        if by_file
+            .get(&groups[k].0)
+            .is_some_and(|stmts| orm::superseded_by_sql(stmts, &sql_tables))
+        {
+            by_file.remove(&groups[k].0);
+            continue;
+        }
         if let Some(stmts) = by_file.remove(&groups[k].0) {
             stats.statements += stmts.len();
             stats.parsed += stmts.iter().filter(|s| s.understood()).count();

@@ -248,8 +248,17 @@ pub fn evaluate(
             v.range_key = true;
         }
     }
-    v.sorted = !access.order_by.is_empty() && sorts(index, &access.order_by, cond, dialect);
+    v.sorted = !access.order_by.is_empty()
+        && (sorts(index, &access.order_by, cond, dialect) || at_most_one_row(index, cond));
     v
+}
+
+/// Equality on every key of a unique index finds at most one row, which is in any order
+/// (GORM's `First`, ActiveRecord's `find_by(..).first` add `ORDER BY id LIMIT 1`).
+fn at_most_one_row(index: &Index, cond: &Conditions) -> bool {
+    index.unique
+        && !index.keys.is_empty()
+        && index.keys.iter().all(|k| cond.constant.contains(&k.expr))
 }
 
 /// Whether a GIN / GiST / SP-GiST key serves operator `m`, by method, operator class and
@@ -1497,6 +1506,15 @@ mod tests {
             "ASC index reversed gives NULLS FIRST"
         );
         assert!(verdict("i: a NULLS_FIRST", q).sorts());
+    }
+
+    #[test]
+    fn equality_on_a_unique_index_needs_no_order() {
+        let q = "SELECT * FROM t WHERE a = $1 ORDER BY id LIMIT 1";
+        assert!(verdict("i: unique a", q).sorts(), "at most one row");
+        assert!(!verdict("i: a", q).sorts());
+        let q = "SELECT * FROM t WHERE a IN (1, 2) ORDER BY id LIMIT 1";
+        assert!(!verdict("i: unique a", q).sorts(), "IN finds several rows");
     }
 
     #[test]

@@ -22,6 +22,14 @@
 //! statement; a reader never decides coverage; a reader that cannot resolve a name yields
 //! nothing rather than a guess (the query is listed without a verdict under `-v`).
 
+pub mod clex;
+pub mod ddl_text;
+pub mod diesel;
+pub mod drizzle;
+pub mod gorm;
+pub mod prisma;
+pub mod typeorm;
+
 use crate::extract::{Fragment, FragmentKind, HostLang, OffsetMap};
 use crate::parse::Dialect;
 use std::collections::HashMap;
@@ -81,6 +89,14 @@ pub struct Model {
     /// Primary-key columns (`first`/`last` order by them); empty when unknown.
     pub primary_key: Vec<String>,
 }
+
+/// The `attr` of a [`ModelField`] that is not an attribute but a default scope: every query
+/// of the model carries `<column> IS NULL` (GORM's soft delete, `deleted_at IS NULL`).
+pub const DEFAULT_SCOPE_IS_NULL: &str = "@default-scope-is-null";
+
+/// A [`Filter`] path of this one element stands for the model's primary key: equality on
+/// every primary-key column (diesel's `find((a, b))`, a composite key).
+pub const PRIMARY_KEY: &str = "@primary-key";
 
 /// Every model of the project, by ORM and class name.
 #[derive(Debug, Default)]
@@ -211,7 +227,33 @@ pub struct Reader {
 }
 
 /// Every ORM reader, in a fixed order.
-pub static READERS: &[Reader] = &[];
+pub static READERS: &[Reader] = &[
+    Reader {
+        orm: Orm::Prisma,
+        claims: prisma::claims,
+        read: prisma::read,
+    },
+    Reader {
+        orm: Orm::Drizzle,
+        claims: drizzle::claims,
+        read: drizzle::read,
+    },
+    Reader {
+        orm: Orm::Gorm,
+        claims: gorm::claims,
+        read: gorm::read,
+    },
+    Reader {
+        orm: Orm::Diesel,
+        claims: diesel::claims,
+        read: diesel::read,
+    },
+    Reader {
+        orm: Orm::TypeOrm,
+        claims: typeorm::claims,
+        read: typeorm::read,
+    },
+];
 
 /// Run every reader that claims `path` over `text`.
 pub fn read_file(path: &str, text: &str) -> OrmFile {
@@ -236,6 +278,33 @@ pub fn order_schema(groups: &[SchemaSource]) -> Vec<usize> {
     (0..groups.len())
         .filter(|&i| best.get(&groups[i].orm) == Some(&groups[i].authority))
         .collect()
+}
+
+/// Is an ORM schema source superseded by SQL migrations? Its models were generated from
+/// (or generate) the same tables: when the SQL already creates one of the tables the
+/// source creates (`prisma/migrations/*/migration.sql`, diesel's `migrations/*/up.sql`,
+/// drizzle-kit's `drizzle/*.sql`), the SQL is the database's history and the models are
+/// not folded. `sql_tables` are the lower-cased names the SQL migrations create.
+pub fn superseded_by_sql(
+    source: &[crate::parse::Statement],
+    sql_tables: &std::collections::HashSet<String>,
+) -> bool {
+    source
+        .iter()
+        .filter_map(created_table)
+        .any(|t| sql_tables.contains(&t))
+}
+
+/// The lower-cased, unqualified name of the table a `CREATE TABLE` statement creates.
+pub fn created_table(stmt: &crate::parse::Statement) -> Option<String> {
+    match &stmt.ast {
+        Some(sqlparser::ast::Statement::CreateTable(ct)) => ct
+            .name
+            .0
+            .last()
+            .map(|p| p.to_string().trim_matches(['"', '`']).to_lowercase()),
+        _ => None,
+    }
 }
 
 /// The SQL an ORM query stands for, in the database's names, as a fragment located at the
@@ -284,6 +353,12 @@ pub fn synthesize(q: &OrmQuery, index: &ModelIndex, dialect: Dialect) -> Option<
     };
     let mut conds = Vec::new();
     for f in &q.filters {
+        if f.path.len() == 1 && f.path[0] == PRIMARY_KEY {
+            for pk in &model.primary_key {
+                conds.push(condition(&format!("t0.{}", quote(pk)), &f.op));
+            }
+            continue;
+        }
         conds.push(condition(&column(&f.path, &mut joins)?, &f.op));
     }
     if !q.any_of.is_empty() {
@@ -298,6 +373,13 @@ pub fn synthesize(q: &OrmQuery, index: &ModelIndex, dialect: Dialect) -> Option<
         conds.push(format!("({})", alts.join(" OR ")));
     }
     conds.extend(q.raw_conditions.iter().map(|c| format!("({c})")));
+    for f in model
+        .fields
+        .iter()
+        .filter(|f| f.attr == DEFAULT_SCOPE_IS_NULL)
+    {
+        conds.push(format!("t0.{} IS NULL", quote(&f.column)));
+    }
     let mut order = Vec::new();
     for (path, desc) in &q.order {
         let c = column(path, &mut joins)?;
@@ -482,6 +564,26 @@ mod tests {
         );
         // Every byte of the SQL points at the call chain.
         assert_eq!(frag.map.range_to_host(0..frag.text.len()), 5..20);
+    }
+
+    #[test]
+    fn primary_key_filter_expands_to_every_key_column() {
+        let mut index = ModelIndex::default();
+        let mut m = model("Follow", "follows", &[]);
+        m.primary_key = vec!["a_id".into(), "b_id".into()];
+        index.insert(m);
+        let mut q = query(
+            vec![Filter {
+                path: vec![PRIMARY_KEY.into()],
+                op: Op::Eq,
+            }],
+            Vec::new(),
+        );
+        q.model = "Follow".into();
+        let frag = synthesize(&q, &index, Dialect::Postgres).expect("resolves");
+        assert!(frag
+            .text
+            .contains("WHERE t0.\"a_id\" = $1 AND t0.\"b_id\" = $2"));
     }
 
     #[test]

@@ -1,0 +1,114 @@
+//! DDL text written by a schema reader, each statement located at the model line that
+//! declared it.
+//!
+//! Input: statements (`CREATE TABLE ...`) and the host byte range of their declaration.
+//! Output: one [`Fragment`] of kind `OrmSchema` whose offset map sends every byte of a
+//! statement (and its `;`) to that range, so the fold's findings land on the model line.
+
+use super::Orm;
+use crate::extract::{Fragment, FragmentKind, OffsetMap};
+use std::ops::Range;
+
+/// Statements accumulated for one file.
+#[derive(Debug, Default)]
+pub struct DdlText {
+    text: String,
+    map: OffsetMap,
+}
+
+impl DdlText {
+    /// Append `stmt` (without its `;`), located at `host`.
+    pub fn push(&mut self, stmt: &str, host: Range<usize>) {
+        let start = self.text.len();
+        self.text.push_str(stmt);
+        self.text.push_str(";\n");
+        let len = self.text.len() - start;
+        self.map
+            .push_synthetic(start, len, host.start, host.end.saturating_sub(host.start));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The fragment, or `None` when nothing was written.
+    pub fn finish(self, orm: Orm) -> Option<Fragment> {
+        (!self.text.is_empty()).then_some(Fragment {
+            text: self.text,
+            map: self.map,
+            kind: FragmentKind::OrmSchema(orm),
+        })
+    }
+}
+
+/// `name` quoted as an SQL identifier (double quotes, inner quotes doubled).
+pub fn q(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A column list, quoted: `"a", "b" DESC`.
+pub fn cols(columns: &[(String, bool)]) -> String {
+    columns
+        .iter()
+        .map(|(c, desc)| {
+            if *desc {
+                format!("{} DESC", q(c))
+            } else {
+                q(c)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `snake_case` of `CamelCase` or `camelCase` (GORM's and TypeORM's naming): an
+/// uppercase letter starts a new word unless it continues an acronym (`UserID` ->
+/// `user_id`, `HTTPServer` -> `http_server`).
+pub fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                None | Some('_') => false,
+                Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_uppercase() => next.is_some_and(char::is_lowercase),
+                _ => false,
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_keeps_acronyms_together() {
+        assert_eq!(snake("UserID"), "user_id");
+        assert_eq!(snake("OrderItem"), "order_item");
+        assert_eq!(snake("HTTPServer"), "http_server");
+        assert_eq!(snake("createdAt"), "created_at");
+        assert_eq!(snake("ID"), "id");
+    }
+
+    #[test]
+    fn every_statement_maps_to_its_declaration() {
+        let mut d = DdlText::default();
+        d.push("CREATE TABLE a (x int)", 10..20);
+        d.push("CREATE INDEX i ON a (x)", 30..35);
+        let f = d.finish(Orm::Prisma).expect("fragment");
+        let second = f.text.find("CREATE INDEX").expect("second");
+        assert_eq!(f.map.range_to_host(0..5), 10..20);
+        assert_eq!(f.map.range_to_host(second..second + 6), 30..35);
+    }
+}
