@@ -1,4 +1,6 @@
-//! The Python wheel of the binary, for the tests that install it (`mod common;`).
+//! The Python wheel of the binary, for the tests that install it (`mod common;`): the one
+//! `.ci/run` builds into `target/wheels`, or, when it is missing or older than the binary
+//! under test, one built here (skipped under `IDXLINT_SKIP_EXTERNAL=1`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,15 +29,23 @@ pub fn wheel() -> Option<PathBuf> {
             })
     };
     let dir = Path::new(ROOT).join("target/wheels");
+    // A wheel older than the binary under test is stale: build it again.
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let binary = modified(Path::new(env!("CARGO_BIN_EXE_idxlint")));
     if let Some(w) = find(&dir) {
-        return Some(w);
+        if modified(&w) >= binary {
+            return Some(w);
+        }
+        let _ = std::fs::remove_file(&w);
+    }
+    // Building it here is a whole second build (the target folder under test may be
+    // locked): not under IDXLINT_SKIP_EXTERNAL=1.
+    if skip_external() {
+        eprintln!("skipped: no fresh wheel in target/wheels (IDXLINT_SKIP_EXTERNAL=1)");
+        return None;
     }
     let maturin = Path::new(ROOT).join(".tools/venv/bin/maturin");
     if !maturin.is_file() {
-        if skip_external() {
-            eprintln!("skipped: maturin not installed (IDXLINT_SKIP_EXTERNAL=1)");
-            return None;
-        }
         panic!("maturin not found: run .ci/install-tools, or set IDXLINT_SKIP_EXTERNAL=1");
     }
     // A target folder of its own: the one running this test may be locked by cargo.
