@@ -182,6 +182,10 @@ impl Folder<'_> {
             declared,
             seeded: false,
             clustered: self.dialect == Dialect::Mysql || ct.without_rowid,
+            orm: match self.stmt.fragment_kind {
+                crate::extract::FragmentKind::OrmSchema(o) => Some(o),
+                _ => None,
+            },
         };
         // `CREATE TABLE ... LIKE other`: copy the columns (and, for MySQL, which copies
         // index definitions too, the indexes).

@@ -767,16 +767,17 @@ fn order_by(
 }
 
 /// A new index in Prisma's form (`@@index([a, b(sort: Desc)])`, in the model of `table`);
-/// columns are named as in the database, which are the field names unless `@map` renamed
-/// them.
+/// fields are named from the columns by the camelCase convention (`customer_id` ->
+/// `customerId`).
 pub fn index_form(_table: &str, cols: &[(String, bool)]) -> String {
     let items: Vec<String> = cols
         .iter()
         .map(|(c, desc)| {
+            let c = super::ddl_text::camel(c);
             if *desc {
                 format!("{c}(sort: Desc)")
             } else {
-                c.clone()
+                c
             }
         })
         .collect();

@@ -557,10 +557,13 @@ fn order(t: &Toks, v: usize, prefix: &[String], out: &mut Vec<(Vec<String>, bool
     }
 }
 
-/// A new index in TypeORM's form, on the entity class of `table` (columns named as in the
-/// database, which are the property names unless `name:` renamed them).
+/// A new index in TypeORM's form, on the entity class of `table` (properties named from the
+/// columns by the camelCase convention).
 pub fn index_form(_table: &str, cols: &[(String, bool)]) -> String {
-    let items: Vec<String> = cols.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+    let items: Vec<String> = cols
+        .iter()
+        .map(|(c, _)| format!("\"{}\"", super::ddl_text::camel(c)))
+        .collect();
     format!("@Index([{}])", items.join(", "))
 }
 

@@ -88,7 +88,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             q.location.clone(),
         );
         d.reason = Some(reason(access, gap, ctx));
-        d.help = Some(format!("add an index on `{shape}`"));
+        d.help = Some(format!(
+            "add an index on `{shape}`{}",
+            fix::orm_help(table, keys)
+        ));
         d.fix = Some(Fix {
             sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
         });

@@ -1216,6 +1216,7 @@ mod tests {
                     foreign_keys: vec![],
                     declared: loc.clone(),
                     seeded: false,
+                    orm: None,
                     clustered: false,
                 },
             );
