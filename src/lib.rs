@@ -202,9 +202,13 @@ pub(crate) fn whole_program(
 
     // 2b. ORM readers: model DDL folds after the SQL migrations (each ORM's authority rules
     // decide which of its sources count); ORM calls become SQL in the database's names.
-    let orm_queries = orm_stage(
+    // Migration-safety rules read the SQL migrations only: ORM DDL restates a model or a
+    // dump, not statements a runner executes as written.
+    let sql_schema_len = schema_stmts.len();
+    let (orm_queries, orm_unresolved) = orm_stage(
         dialect,
         order,
+        &sources,
         &orm_files,
         orm_schema,
         &mut schema_stmts,
@@ -214,11 +218,12 @@ pub(crate) fn whole_program(
 
     // 4. Model: the schema the migrations leave, then the access pattern of each query.
     let schema = model::fold::fold(dialect, &schema_stmts, &mut diagnostics);
-    let (queries, unresolved) = model::usage::analyze_all(&schema, &query_stmts);
+    let (queries, mut unresolved) = model::usage::analyze_all(&schema, &query_stmts);
+    unresolved.extend(orm_unresolved);
 
     // 5. Rules.
     let steps = model::migration::steps(
-        &schema_stmts,
+        &schema_stmts[..sql_schema_len],
         &sources,
         config.migration_runner.unwrap_or_default(),
     );
@@ -281,19 +286,23 @@ pub(crate) fn whole_program(
 
 /// Stage 2b over the whole program: fold order of ORM schema statements, the model index,
 /// and the SQL of every ORM query (parsed, in path order).
+///
+/// ORM queries whose model (or a relation on the way) is not known come back as queries
+/// without a verdict, so `-v` lists them with the call chain they came from.
 fn orm_stage(
     dialect: Dialect,
     order: &[usize],
+    db: &SourceDb,
     orm_files: &[orm::OrmFile],
     orm_schema: Vec<Statement>,
     schema_stmts: &mut Vec<Statement>,
     stats: &mut Stats,
-) -> Vec<Statement> {
+) -> (Vec<Statement>, Vec<Query>) {
     if orm_files
         .iter()
         .all(|f| f.models.is_empty() && f.queries.is_empty() && f.schema_source.is_none())
     {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     // Schema: group the statements by file, keep what the authority rules keep.
     let mut by_file: BTreeMap<usize, Vec<Statement>> = BTreeMap::new();
@@ -308,10 +317,15 @@ fn orm_stage(
         .filter_map(|&i| Some((i, orm_files.get(i)?.schema_source?)))
         .collect();
     let sources: Vec<orm::SchemaSource> = groups.iter().map(|(_, s)| *s).collect();
+    let kept = orm::order_schema(&sources);
+    let revisions: Vec<Option<&(String, Vec<String>)>> = groups
+        .iter()
+        .map(|(i, _)| orm_files.get(*i).and_then(|f| f.revision.as_ref()))
+        .collect();
     // SQL migrations are authoritative over the models they came from (orm-b).
     let sql_tables: std::collections::HashSet<String> =
         schema_stmts.iter().filter_map(orm::created_table).collect();
-    for k in orm::order_schema(&sources) {
+    for k in orm::order_revisions(&kept, &revisions) {
         if by_file
             .get(&groups[k].0)
             .is_some_and(|stmts| orm::superseded_by_sql(stmts, &sql_tables))
@@ -333,6 +347,7 @@ fn orm_stage(
         }
     }
     let mut out = Vec::new();
+    let mut unresolved = Vec::new();
     for &i in order {
         let Some(file) = orm_files.get(i) else {
             continue;
@@ -340,12 +355,33 @@ fn orm_stage(
         for q in &file.queries {
             if let Some(frag) = orm::synthesize(q, &index, dialect) {
                 out.extend(parse::parse_fragment(dialect, FileId(i as u32), &frag));
+            } else {
+                let location = source::Location {
+                    file: FileId(i as u32),
+                    range: q.span.clone(),
+                };
+                let text = db
+                    .get(location.file)
+                    .text
+                    .get(q.span.clone())
+                    .unwrap_or_default();
+                unresolved.push(Query {
+                    location,
+                    kind: model::usage::QueryKind::Select,
+                    accesses: Vec::new(),
+                    sql: format!(
+                        "{} (model {} of {} not found)",
+                        text.split_whitespace().collect::<Vec<_>>().join(" "),
+                        q.model,
+                        q.orm.name()
+                    ),
+                });
             }
         }
     }
     stats.statements += out.len();
     stats.parsed += out.iter().filter(|s| s.understood()).count();
-    out
+    (out, unresolved)
 }
 
 /// Sort by path, start, rule, message; drop exact repeats.
@@ -403,6 +439,10 @@ pub(crate) fn process_text(
         FileKind::Sql => orm::OrmFile::default(),
         FileKind::Host(_) | FileKind::Prisma => orm::read_file(&c.path, &text),
     };
+    if orm_file.owns_sql {
+        // The ORM reader wrote this file's SQL strings in their place among its operations.
+        fragments.retain(|f| !matches!(f.kind, extract::FragmentKind::HostString(_)));
+    }
     fragments.append(&mut orm_file.schema);
     let statements: Vec<Statement> = fragments
         .iter()

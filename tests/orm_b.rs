@@ -74,6 +74,9 @@ fn check(name: &str) {
             "{}:{}:{} [{}] {}",
             f.path, start.line, start.column, d.rule, d.message
         );
+        if let Some(help) = &d.help {
+            let _ = writeln!(rendered, "  help: {help}");
+        }
         if let Some(fix) = &d.fix {
             let _ = writeln!(rendered, "  fix: {}", fix.sql);
         }

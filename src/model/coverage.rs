@@ -1362,6 +1362,7 @@ mod tests {
             foreign_keys: Vec::new(),
             declared: loc(),
             seeded: false,
+            orm: None,
             clustered: false,
         };
         for spec in indexes {

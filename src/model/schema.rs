@@ -36,6 +36,8 @@ pub struct Table {
     pub seeded: bool,
     /// MySQL InnoDB / SQLite `WITHOUT ROWID`: the table is clustered on its primary key.
     pub clustered: bool,
+    /// The ORM whose model declared the table (its fixes are also written in its form).
+    pub orm: Option<crate::orm::Orm>,
 }
 
 impl Table {

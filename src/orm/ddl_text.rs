@@ -88,6 +88,40 @@ pub fn snake(name: &str) -> String {
     out
 }
 
+/// `lowerCamelCase` of a `snake_case` column (`customer_id` -> `customerId`): the field name
+/// the ORM's convention gives it, for fixes written in the ORM's form; a column without `_`
+/// is returned as is.
+pub fn camel(column: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for c in column.chars() {
+        if c == '_' {
+            up = !out.is_empty();
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// GORM's Go field name for a column (`kennel_id` -> `KennelID`).
+pub fn go_field(column: &str) -> String {
+    let c = camel(column);
+    let mut chars = c.chars();
+    let mut out: String = match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if out.ends_with("Id") {
+        out.truncate(out.len() - 2);
+        out.push_str("ID");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +133,14 @@ mod tests {
         assert_eq!(snake("HTTPServer"), "http_server");
         assert_eq!(snake("createdAt"), "created_at");
         assert_eq!(snake("ID"), "id");
+    }
+
+    #[test]
+    fn field_names_by_convention() {
+        assert_eq!(camel("customer_id"), "customerId");
+        assert_eq!(camel("createdAt"), "createdAt");
+        assert_eq!(go_field("kennel_id"), "KennelID");
+        assert_eq!(go_field("born_at"), "BornAt");
     }
 
     #[test]

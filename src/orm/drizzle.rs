@@ -620,12 +620,14 @@ fn order(t: &Toks, r: Range<usize>, q: &mut OrmQuery) {
     }
 }
 
-/// A new index in Drizzle's form, for the table's extra-config callback.
+/// A new index in Drizzle's form, for the table's extra-config callback (keys named from
+/// the columns by the camelCase convention).
 pub fn index_form(table: &str, cols: &[(String, bool)]) -> String {
     let plain: Vec<&str> = cols.iter().map(|c| c.0.as_str()).collect();
     let on: Vec<String> = cols
         .iter()
         .map(|(c, desc)| {
+            let c = super::ddl_text::camel(c);
             if *desc {
                 format!("t.{c}.desc()")
             } else {

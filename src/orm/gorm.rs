@@ -23,7 +23,7 @@
 //! `Table`, `Unscoped` or `Scopes` are left out (their conditions are not all visible).
 
 use super::clex::{Lang, Lines, Toks, K};
-use super::ddl_text::{cols, q, snake, DdlText};
+use super::ddl_text::{cols, go_field, q, snake, DdlText};
 use super::{
     Filter, Model, ModelField, Op, Orm, OrmFile, OrmQuery, QueryKind, SchemaSource,
     DEFAULT_SCOPE_IS_NULL, PRIMARY_KEY,
@@ -656,7 +656,8 @@ fn condition(t: &Toks, args: &[Range<usize>], q: &mut OrmQuery) -> bool {
     true
 }
 
-/// A new index in GORM's form: the tag each field of the composite gets.
+/// A new index in GORM's form: the tag each field of the composite gets (fields named from
+/// the columns by GORM's convention, `kennel_id` -> `KennelID`).
 pub fn index_form(table: &str, cols: &[(String, bool)]) -> String {
     let plain: Vec<&str> = cols.iter().map(|c| c.0.as_str()).collect();
     let name = format!("idx_{table}_{}", plain.join("_"));
@@ -664,7 +665,8 @@ pub fn index_form(table: &str, cols: &[(String, bool)]) -> String {
         .enumerate()
         .map(|(i, (c, desc))| {
             format!(
-                "{c}: `gorm:\"index:{name},priority:{}{}\"`",
+                "{}: `gorm:\"index:{name},priority:{}{}\"`",
+                go_field(c),
                 i + 1,
                 if *desc { ",sort:desc" } else { "" }
             )

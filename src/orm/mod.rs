@@ -23,11 +23,16 @@
 //! nothing rather than a guess (the query is listed without a verdict under `-v`).
 
 pub mod clex;
+pub mod ddl;
 pub mod ddl_text;
 pub mod diesel;
+pub mod django;
 pub mod drizzle;
 pub mod gorm;
 pub mod prisma;
+pub mod rails;
+pub mod sqlalchemy;
+pub mod syntax;
 pub mod typeorm;
 
 use crate::extract::{Fragment, FragmentKind, HostLang, OffsetMap};
@@ -205,6 +210,13 @@ pub struct OrmFile {
     pub queries: Vec<OrmQuery>,
     /// Which schema reader produced `schema` (for authority rules and `schema --sources`).
     pub schema_source: Option<SchemaSource>,
+    /// The reader wrote the file's SQL strings (`execute`, `RunSQL`, `op.execute`) into
+    /// `schema` in their place among the ORM operations, so the generic string extraction of
+    /// this file is dropped (it would fold them a second time, out of order).
+    pub owns_sql: bool,
+    /// An Alembic revision: its id and the revisions it follows (`down_revision`), which
+    /// order the fold instead of the path.
+    pub revision: Option<(String, Vec<String>)>,
 }
 
 /// Which kind of ORM file a schema fragment came from, for [`order_schema`].
@@ -228,6 +240,21 @@ pub struct Reader {
 
 /// Every ORM reader, in a fixed order.
 pub static READERS: &[Reader] = &[
+    Reader {
+        orm: Orm::Rails,
+        claims: rails::claims,
+        read: rails::read,
+    },
+    Reader {
+        orm: Orm::Django,
+        claims: django::claims,
+        read: django::read,
+    },
+    Reader {
+        orm: Orm::SqlAlchemy,
+        claims: sqlalchemy::claims,
+        read: sqlalchemy::read,
+    },
     Reader {
         orm: Orm::Prisma,
         claims: prisma::claims,
@@ -305,6 +332,29 @@ pub fn created_table(stmt: &crate::parse::Statement) -> Option<String> {
             .map(|p| p.to_string().trim_matches(['"', '`']).to_lowercase()),
         _ => None,
     }
+}
+
+/// `kept` (indexes into the schema groups, in fold order) with the groups that are Alembic
+/// revisions put in `down_revision` chain order, in the slots they occupied: a revision's
+/// file name is a random hash, so path order says nothing.
+pub fn order_revisions(kept: &[usize], revisions: &[Option<&(String, Vec<String>)>]) -> Vec<usize> {
+    let items: Vec<(usize, String, Vec<String>)> = kept
+        .iter()
+        .filter_map(|&k| {
+            let (id, down) = revisions.get(k).copied().flatten()?;
+            Some((k, id.clone(), down.clone()))
+        })
+        .collect();
+    let mut chained = sqlalchemy::chain_order(&items).into_iter();
+    kept.iter()
+        .map(|&k| {
+            if revisions.get(k).copied().flatten().is_some() {
+                chained.next().unwrap_or(k)
+            } else {
+                k
+            }
+        })
+        .collect()
 }
 
 /// The SQL an ORM query stands for, in the database's names, as a fragment located at the
@@ -479,6 +529,25 @@ pub fn synthetic_fragment(text: String, span: Range<usize>, kind: FragmentKind) 
     let mut map = OffsetMap::default();
     map.push_synthetic(0, text.len(), span.start, span.end - span.start);
     Fragment { text, map, kind }
+}
+
+/// A new index on `table (cols)` written in the ORM's own form, for fixes on tables an ORM
+/// model declared; `None` for an ORM without one. `cols`: column (or expression), descending.
+pub fn fix_in_orm_form(orm: Orm, table: &str, cols: &[(String, bool)]) -> Option<String> {
+    if cols.is_empty() {
+        return None;
+    }
+    match orm {
+        Orm::Rails => Some(rails::index_form(table, cols)),
+        Orm::Django => Some(django::index_form(table, cols)),
+        Orm::SqlAlchemy => Some(sqlalchemy::index_form(table, cols)),
+        Orm::Prisma => Some(prisma::index_form(table, cols)),
+        Orm::Drizzle => Some(drizzle::index_form(table, cols)),
+        Orm::Gorm => Some(gorm::index_form(table, cols)),
+        Orm::TypeOrm => Some(typeorm::index_form(table, cols)),
+        // diesel declares indexes in SQL migrations only.
+        _ => None,
+    }
 }
 
 /// The host language ORM readers of `orm` read, for the comment syntax of fixes.

@@ -22,7 +22,7 @@
 //! table could serve and are left out.
 
 use super::clex::{Lang, Lines, Toks, K};
-use super::ddl_text::{cols, q, DdlText};
+use super::ddl_text::{q, DdlText};
 use super::{Filter, Model, ModelField, Op, Orm, OrmFile, OrmQuery, QueryKind, SchemaSource};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -176,7 +176,20 @@ fn read_schema(text: &str, out: &mut OrmFile) {
                     if ix.unique { "UNIQUE " } else { "" },
                     q(&name),
                     q(&pm.table),
-                    cols(&columns)
+                    columns
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (c, desc))| {
+                            let ops = ix
+                                .ops
+                                .get(k)
+                                .cloned()
+                                .flatten()
+                                .map_or(String::new(), |o| format!(" {o}"));
+                            format!("{}{ops}{}", q(c), if *desc { " DESC" } else { "" })
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 ix.span.clone(),
             ));
@@ -258,6 +271,8 @@ fn read_schema(text: &str, out: &mut OrmFile) {
 
 struct ParsedIndex {
     fields: Vec<(String, bool)>,
+    /// Operator class per field (`ops:`), when given.
+    ops: Vec<Option<String>>,
     unique: bool,
     name: Option<String>,
     using: Option<String>,
@@ -362,6 +377,24 @@ fn field_list(t: &Toks, r: &Range<usize>) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The operator class of each item of `[a(ops: raw("gin_trgm_ops")), b(ops: JsonbPathOps)]`.
+fn field_ops(t: &Toks, r: &Range<usize>) -> Vec<Option<String>> {
+    if !t.is(r.start, "[") {
+        return Vec::new();
+    }
+    t.items(r.start)
+        .into_iter()
+        .filter(|item| t.ident(item.start).is_some())
+        .map(|item| {
+            let k = (item.start..item.end).find(|&k| t.s(k) == "ops" && t.is(k + 1, ":"))?;
+            match t.string(k + 4).filter(|_| t.s(k + 2) == "raw") {
+                Some(raw) => Some(raw.to_string()),
+                None => t.ident(k + 2).map(super::ddl_text::snake),
+            }
+        })
+        .collect()
+}
+
 fn parse_model(
     t: &Toks,
     lines: &Lines,
@@ -383,10 +416,9 @@ fn parse_model(
         if t.is(e.toks.start, "@") && t.is(e.toks.start + 1, "@") {
             for a in attrs(t, e.toks.start, e.toks.end) {
                 let Some(args) = a.args else { continue };
-                let fields = arg(t, args, Some("fields"))
-                    .or_else(|| arg(t, args, None))
-                    .map(|r| field_list(t, &r))
-                    .unwrap_or_default();
+                let list = arg(t, args, Some("fields")).or_else(|| arg(t, args, None));
+                let fields = list.as_ref().map(|r| field_list(t, r)).unwrap_or_default();
+                let ops = list.as_ref().map(|r| field_ops(t, r)).unwrap_or_default();
                 let named = |n: &str| {
                     arg(t, args, Some(n)).and_then(|r| {
                         t.string(r.start)
@@ -403,6 +435,7 @@ fn parse_model(
                     "id" => pm.pk = fields.into_iter().map(|f| f.0).collect(),
                     "index" | "unique" if !fields.is_empty() => pm.indexes.push(ParsedIndex {
                         fields,
+                        ops,
                         unique: a.name == "unique",
                         name: named("map"),
                         using: named("type").filter(|u| u != "BTree"),
@@ -471,6 +504,7 @@ fn parse_model(
                 .and_then(|r| t.string(r.start).map(str::to_string));
             pm.indexes.push(ParsedIndex {
                 fields: vec![(field.to_string(), false)],
+                ops: Vec::new(),
                 unique: true,
                 name,
                 using: None,
@@ -767,16 +801,17 @@ fn order_by(
 }
 
 /// A new index in Prisma's form (`@@index([a, b(sort: Desc)])`, in the model of `table`);
-/// columns are named as in the database, which are the field names unless `@map` renamed
-/// them.
+/// fields are named from the columns by the camelCase convention (`customer_id` ->
+/// `customerId`).
 pub fn index_form(_table: &str, cols: &[(String, bool)]) -> String {
     let items: Vec<String> = cols
         .iter()
         .map(|(c, desc)| {
+            let c = super::ddl_text::camel(c);
             if *desc {
                 format!("{c}(sort: Desc)")
             } else {
-                c.clone()
+                c
             }
         })
         .collect();
@@ -807,6 +842,7 @@ model Post {
   author   User   @relation(fields: [authorId], references: [id])
   authorId Int
   @@index([authorId, createdAt(sort: Desc)], type: Hash)
+  @@index([title(ops: raw("gin_trgm_ops"))], type: Gin)
   createdAt DateTime
 }
 "#;
@@ -826,6 +862,7 @@ model Post {
                 "CREATE UNIQUE INDEX \"users_email_key\" ON \"users\" (\"email\");",
                 "CREATE INDEX \"Post_authorId_createdAt_idx\" ON \"Post\" USING hash \
                  (\"authorId\", \"createdAt\" DESC);",
+                "CREATE INDEX \"Post_title_idx\" ON \"Post\" USING gin (\"title\" gin_trgm_ops);",
                 "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY \
                  (\"authorId\") REFERENCES \"users\" (\"id\");",
             ]

@@ -355,6 +355,25 @@ const METHODS: &[(&str, QueryKind, Option<u64>)] = &[
     ("update", QueryKind::Update, None),
 ];
 
+/// The keys of TypeORM's find options (anything else is a condition).
+const FIND_OPTIONS: &[&str] = &[
+    "where",
+    "order",
+    "take",
+    "skip",
+    "relations",
+    "select",
+    "cache",
+    "join",
+    "withDeleted",
+    "lock",
+    "loadEagerRelations",
+    "relationLoadStrategy",
+    "transaction",
+    "comment",
+    "loadRelationIds",
+];
+
 /// Repository variables and the entity they serve: `userRepo: Repository<User>`,
 /// `@InjectRepository(User) private repo`, `const repo = ds.getRepository(User)`.
 fn repositories(t: &Toks) -> HashMap<String, String> {
@@ -440,8 +459,16 @@ fn read_queries(t: &Toks, out: &mut OrmFile) {
         // A `where` that is a variable, holds a spread or yields nothing readable leaves
         // the query out rather than analyzed without it.
         let mut unknown = by && !opts.is_some_and(|o| t.is(o, "{") || t.is(o, "["));
+        // TypeORM 0.2 took the conditions themselves where 0.3 takes `{ where }`: an
+        // object without any find option is the `where`.
+        let legacy = opts.is_some_and(|o| {
+            t.is(o, "{")
+                && t.object(o)
+                    .iter()
+                    .all(|(k, ..)| !FIND_OPTIONS.contains(&k.as_str()))
+        });
         if let Some(o) = opts.filter(|&o| t.is(o, "{") || t.is(o, "[")) {
-            if by {
+            if by || legacy {
                 unknown |= !read_where(t, o, &mut qy);
             } else {
                 for (key, _, val) in t.object(o) {
@@ -557,10 +584,13 @@ fn order(t: &Toks, v: usize, prefix: &[String], out: &mut Vec<(Vec<String>, bool
     }
 }
 
-/// A new index in TypeORM's form, on the entity class of `table` (columns named as in the
-/// database, which are the property names unless `name:` renamed them).
+/// A new index in TypeORM's form, on the entity class of `table` (properties named from the
+/// columns by the camelCase convention).
 pub fn index_form(_table: &str, cols: &[(String, bool)]) -> String {
-    let items: Vec<String> = cols.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+    let items: Vec<String> = cols
+        .iter()
+        .map(|(c, _)| format!("\"{}\"", super::ddl_text::camel(c)))
+        .collect();
     format!("@Index([{}])", items.join(", "))
 }
 

@@ -189,6 +189,11 @@ pub fn render(
             "  {}",
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         )?;
+        // An ORM call chain: show the SQL it stands for too.
+        let verb = q.sql.split_whitespace().next().unwrap_or_default();
+        if *resolved && !text.to_lowercase().contains(&verb.to_lowercase()) {
+            writeln!(out, "  as SQL: {}", q.sql)?;
+        }
         if !resolved {
             writeln!(
                 out,

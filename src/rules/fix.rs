@@ -2,7 +2,7 @@
 //! `DROP INDEX` to run, in the project's dialect.
 
 use crate::model::coverage::Suggestion;
-use crate::model::schema::{Index, IndexKey, IndexKind, KeyExpr};
+use crate::model::schema::{Index, IndexKey, IndexKind, KeyExpr, Table};
 use crate::parse::Dialect;
 
 /// PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1).
@@ -137,6 +137,19 @@ pub fn suggestion_shape(table: &str, s: &Suggestion) -> String {
     match &s.predicate {
         Some(p) => format!("{shape} WHERE {p}"),
         None => shape,
+    }
+}
+
+/// For a table an ORM model declared: a new line with the index in the ORM's own form
+/// (`in ActiveRecord: add_index :orders, [:user_id, :created_at]`); else nothing.
+pub fn orm_help(table: &Table, keys: &[IndexKey]) -> String {
+    let Some(orm) = table.orm else {
+        return String::new();
+    };
+    let cols: Vec<(String, bool)> = keys.iter().map(|k| (k.expr.display(), k.desc)).collect();
+    match crate::orm::fix_in_orm_form(orm, &table.name, &cols) {
+        Some(form) => format!("\nin {}: {form}", orm.name()),
+        None => String::new(),
     }
 }
 

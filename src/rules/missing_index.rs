@@ -121,6 +121,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             },
             q.location.clone(),
         );
+<<<<<<< HEAD
         d.reason = Some(format!(
             "{}; confidence {}: {}",
             reason(access, gap, ctx),
@@ -138,6 +139,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             None => format!("add an index on `{shape}`"),
         });
         d.confidence = Some(gap.confidence.as_str());
+=======
+        d.reason = Some(reason(access, gap, ctx));
+        d.help = Some(format!(
+            "add an index on `{shape}`{}",
+            fix::orm_help(table, keys)
+        ));
+>>>>>>> orm-b
         d.fix = Some(Fix {
             sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
         });

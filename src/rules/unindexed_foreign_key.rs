@@ -88,8 +88,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 fk.ref_table, table.name, table.name
             ));
             d.help = Some(format!(
-                "add an index on `{}`",
-                fix::index_shape(&table.name, &keys)
+                "add an index on `{}`{}",
+                fix::index_shape(&table.name, &keys),
+                fix::orm_help(table, &keys)
             ));
             d.fix = Some(Fix {
                 sql: fix::create_index_sql(ctx.dialect, &table.name, &keys, "btree"),

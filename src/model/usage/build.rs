@@ -1230,6 +1230,7 @@ mod tests {
                     foreign_keys: vec![],
                     declared: loc.clone(),
                     seeded: false,
+                    orm: None,
                     clustered: false,
                 },
             );
