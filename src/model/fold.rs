@@ -248,16 +248,12 @@ impl Folder<'_> {
             foreign_keys: Vec::new(),
             declared,
             seeded: false,
-<<<<<<< HEAD
             clustered: (self.dialect == Dialect::Mysql && innodb(&self.stmt.text))
                 || ct.without_rowid,
-=======
-            clustered: self.dialect == Dialect::Mysql || ct.without_rowid,
             orm: match self.stmt.fragment_kind {
                 crate::extract::FragmentKind::OrmSchema(o) => Some(o),
                 _ => None,
             },
->>>>>>> orm-b
         };
         // `CREATE TABLE ... LIKE other`: copy the columns (and, for MySQL, which copies
         // index definitions too, the indexes).

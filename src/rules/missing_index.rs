@@ -121,31 +121,25 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             },
             q.location.clone(),
         );
-<<<<<<< HEAD
         d.reason = Some(format!(
             "{}; confidence {}: {}",
             reason(access, gap, ctx),
             gap.confidence.as_str(),
             gap.confidence_why
         ));
-        d.help = Some(match gap.extends {
-            Some(ix) if gap.suggestion.predicate.is_some() => {
-                format!(
-                    "add a partial index on `{shape}` (it can replace {} for this query)",
-                    ix.name
-                )
-            }
-            Some(ix) => format!("extend {} to `{shape}`", ix.name),
-            None => format!("add an index on `{shape}`"),
-        });
+        d.help = Some(
+            match gap.extends {
+                Some(ix) if gap.suggestion.predicate.is_some() => {
+                    format!(
+                        "add a partial index on `{shape}` (it can replace {} for this query)",
+                        ix.name
+                    )
+                }
+                Some(ix) => format!("extend {} to `{shape}`", ix.name),
+                None => format!("add an index on `{shape}`"),
+            } + &fix::orm_help(table, keys),
+        );
         d.confidence = Some(gap.confidence.as_str());
-=======
-        d.reason = Some(reason(access, gap, ctx));
-        d.help = Some(format!(
-            "add an index on `{shape}`{}",
-            fix::orm_help(table, keys)
-        ));
->>>>>>> orm-b
         d.fix = Some(Fix {
             sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
         });
