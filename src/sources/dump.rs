@@ -1,0 +1,42 @@
+//! Full schema dumps: pg_dump / mysqldump output (recognized by their header), and files
+//! named `schema.sql`, `*_schema.sql`, `*-schema-dump.sql`, `dump.sql`.
+//!
+//! Role [`Role::Dump`]: the plan makes it a base (folded first) when no migration creates
+//! its tables, else a snapshot that is not folded (the migrations are authoritative).
+
+use super::{natural_key, Claim, FileInfo, Reader, Role};
+
+pub const READER: Reader = Reader {
+    name: "dump",
+    about: "pg_dump/mysqldump output, schema.sql, *-schema-dump.sql: a base, or a snapshot when migrations build the same tables",
+    claim,
+};
+
+fn claim(f: &FileInfo) -> Option<Claim> {
+    if !f.is_sql() {
+        return None;
+    }
+    let head = &f.text[..crate::source::clamp_to_char(f.text, f.text.len().min(4096))];
+    let reason = if head.contains("PostgreSQL database dump") {
+        "pg_dump output"
+    } else if head.contains("MySQL dump") || head.contains("MariaDB dump") {
+        "mysqldump output"
+    } else {
+        let name = f.name();
+        let stem = name.strip_suffix(".sql").unwrap_or(name);
+        if stem == "schema" || stem == "structure" {
+            "named as a full schema"
+        } else if stem.ends_with("schema") || stem.contains("dump") {
+            "named as a full schema or dump"
+        } else {
+            return None;
+        }
+    };
+    Some(Claim {
+        reader: READER.name,
+        role: Role::Dump,
+        key: natural_key(f.lower),
+        reason: reason.into(),
+        ..Claim::default()
+    })
+}

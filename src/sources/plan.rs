@@ -1,0 +1,228 @@
+//! The plan: once every file is classified and parsed, decide what folds and in which
+//! order.
+//!
+//! - One authoritative source per database: a [`Role::Dump`] that creates a table some
+//!   migration creates too is a [`Role::Snapshot`] (not folded; each such table is a
+//!   [`Conflict`] listed under `-v` and by `schema --sources`); a dump the migrations do
+//!   not rebuild is a [`Role::Base`], folded before them.
+//! - Rails: when `db/structure.sql` exists, the Ruby migrations are history ([`Role::Data`]).
+//! - An application file whose SQL strings are all DDL is read as schema.
+//! - Order: bases, dumps and setup scripts, then migrations, then the DDL of application
+//!   `.sql` files; within a phase by the readers' keys (natural order, Flyway versions,
+//!   sqitch plan, Drizzle journal), ties by path.
+
+use super::{Claim, Role};
+use crate::discover::FileKind;
+use crate::parse::Statement;
+use crate::source::Location;
+use sqlparser::ast::{ObjectNamePart, Statement as Ast};
+use std::collections::BTreeMap;
+
+/// What the plan needs of one file.
+pub struct Input<'a> {
+    pub path: &'a str,
+    pub kind: FileKind,
+    pub claim: &'a Claim,
+    pub statements: &'a [Statement],
+    /// The file could not be read.
+    pub unread: bool,
+}
+
+/// One file as `schema --sources` lists it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    pub role: Role,
+    pub reader: &'static str,
+    /// The dialect the path names, if any.
+    pub dialect: Option<&'static str>,
+    /// 1-based position among the folded files.
+    pub order: Option<usize>,
+    pub reason: String,
+    pub folds: bool,
+    pub queries: bool,
+    /// `CREATE TABLE` statements in the file.
+    pub creates: usize,
+}
+
+/// A table created both by a snapshot and by a migration.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub table: String,
+    pub snapshot: Location,
+    pub migration: Location,
+}
+
+/// What folds, in which order.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Every file index, folded files in fold order first.
+    pub order: Vec<usize>,
+    /// Indexed like the inputs.
+    pub entries: Vec<Entry>,
+    pub conflicts: Vec<Conflict>,
+    /// The dialect in effect and, when inferred, why.
+    pub dialect: String,
+    pub dialect_reason: Option<String>,
+}
+
+impl Plan {
+    /// Paths of application files with `CREATE TABLE` that is not read as schema.
+    pub fn unread_ddl(&self) -> Vec<(&str, usize)> {
+        self.entries
+            .iter()
+            .filter(|e| !e.folds && e.role == Role::Application && e.creates > 0)
+            .map(|e| (e.path.as_str(), e.creates))
+            .collect()
+    }
+
+    /// How many files are folded into the schema.
+    pub fn folded(&self) -> usize {
+        self.entries.iter().filter(|e| e.folds).count()
+    }
+}
+
+/// The lower-cased, unqualified names of the tables a statement creates.
+fn created_table(stmt: &Statement) -> Option<(String, Location)> {
+    let Some(Ast::CreateTable(ct)) = &stmt.ast else {
+        return None;
+    };
+    let name = match ct.name.0.last()? {
+        ObjectNamePart::Identifier(id) => crate::model::expr::ident_name(id),
+        ObjectNamePart::Function(_) => return None,
+    };
+    Some((name, stmt.location.clone()))
+}
+
+fn creates(stmt: &Statement) -> bool {
+    stmt.kind().starts_with("CREATE TABLE")
+        || stmt.kind().starts_with("CREATE UNLOGGED TABLE")
+        || created_table(stmt).is_some()
+}
+
+/// Make the plan of `inputs`.
+pub fn plan(inputs: &[Input]) -> Plan {
+    let rails = inputs
+        .iter()
+        .any(|f| f.claim.reader == super::rails::READER.name);
+    let mut roles: Vec<(Role, String)> = inputs
+        .iter()
+        .map(|f| {
+            let in_db_migrate = f.path.contains("db/migrate/");
+            if rails && in_db_migrate && f.claim.role == Role::Migration {
+                (
+                    Role::Data,
+                    "Rails migration superseded by db/structure.sql (history)".to_string(),
+                )
+            } else {
+                (f.claim.role, f.claim.reason.clone())
+            }
+        })
+        .collect();
+
+    // Tables the migrations create (first creation wins for the conflict location).
+    let mut by_migrations: BTreeMap<String, Location> = BTreeMap::new();
+    for (f, (role, _)) in inputs.iter().zip(&roles) {
+        if *role == Role::Migration {
+            for (t, loc) in f.statements.iter().filter_map(created_table) {
+                by_migrations.entry(t).or_insert(loc);
+            }
+        }
+    }
+    let mut conflicts = Vec::new();
+    for (f, (role, reason)) in inputs.iter().zip(roles.iter_mut()) {
+        if *role != Role::Dump {
+            continue;
+        }
+        let mine: Vec<(String, Location)> = f.statements.iter().filter_map(created_table).collect();
+        let overlap: Vec<&(String, Location)> = mine
+            .iter()
+            .filter(|(t, _)| by_migrations.contains_key(t))
+            .collect();
+        if overlap.is_empty() {
+            *role = Role::Base;
+            *reason = format!("{reason}; no migration creates its tables: a base, folded first");
+        } else {
+            *role = Role::Snapshot;
+            *reason = format!(
+                "{reason}; recreates {} of its {} tables that migrations create (`{}`...): a snapshot, not folded",
+                overlap.len(),
+                mine.len(),
+                overlap[0].0
+            );
+            for (t, loc) in overlap {
+                if let Some(m) = by_migrations.get(t) {
+                    conflicts.push(Conflict {
+                        table: t.clone(),
+                        snapshot: loc.clone(),
+                        migration: m.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    let mut entries: Vec<Entry> = inputs
+        .iter()
+        .zip(roles)
+        .map(|(f, (role, mut reason))| {
+            let host = matches!(f.kind, FileKind::Host(_));
+            let only_ddl = !f.statements.is_empty() && f.statements.iter().all(crate::is_ddl_text);
+            let (folds, queries) = match role {
+                Role::Application if host && only_ddl => {
+                    reason = "application file holding only DDL strings: read as schema".into();
+                    (true, false)
+                }
+                Role::Application if host => (false, true),
+                r => (r.folds(), r.queries()),
+            };
+            let creates = f.statements.iter().filter(|s| creates(s)).count();
+            if role == Role::Application && !host && creates > 0 {
+                reason = "SQL file outside any migration layout that creates tables: folded \
+                          before the migrations; its queries are analyzed"
+                    .into();
+            }
+            Entry {
+                path: f.path.to_string(),
+                role,
+                reader: f.claim.reader,
+                dialect: f.claim.named_dialect,
+                order: None,
+                reason,
+                folds: folds && !f.unread,
+                queries: queries && !f.unread,
+                creates,
+            }
+        })
+        .collect();
+
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    // An application `.sql` file that creates tables is a schema the migrations build on.
+    let phase = |e: &Entry| match e.role {
+        Role::Application if e.creates > 0 => 0,
+        r => r.phase(),
+    };
+    order.sort_by(|&a, &b| {
+        let (ea, eb) = (&entries[a], &entries[b]);
+        (!ea.folds, phase(ea), &inputs[a].claim.key, inputs[a].path).cmp(&(
+            !eb.folds,
+            phase(eb),
+            &inputs[b].claim.key,
+            inputs[b].path,
+        ))
+    });
+    let mut n = 0;
+    for &i in &order {
+        if entries[i].folds {
+            n += 1;
+            entries[i].order = Some(n);
+        }
+    }
+    Plan {
+        order,
+        entries,
+        conflicts,
+        dialect: String::new(),
+        dialect_reason: None,
+    }
+}
