@@ -81,7 +81,11 @@ impl Project {
                     candidates
                         .iter()
                         .zip(&texts)
-                        .filter(|(c, _)| c.claim.role.is_migration())
+                        .filter(|(c, _)| {
+                            c.claim.role.is_migration()
+                                || (c.claim.role == Role::Application
+                                    && c.kind == discover::FileKind::Sql)
+                        })
                         .map(|(c, t)| (c.claim.named_dialect, t.as_deref().unwrap_or(""))),
                 );
                 (d, Some(why))

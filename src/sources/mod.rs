@@ -204,6 +204,7 @@ pub struct Reader {
 /// Every reader, most specific first.
 pub const READERS: &[Reader] = &[
     rails::READER,
+    setup::READER,
     dump::READER,
     goose::READER,
     dbmate::READER,
@@ -215,7 +216,6 @@ pub const READERS: &[Reader] = &[
     pop::READER,
     golang_migrate::READER,
     sqlx::READER,
-    setup::READER,
     setup::TEARDOWN,
     numbered::READER,
     host::READER,

@@ -6,6 +6,10 @@
 //!   [`Conflict`] listed under `-v` and by `schema --sources`); a dump the migrations do
 //!   not rebuild is a [`Role::Base`], folded before them.
 //! - Rails: when `db/structure.sql` exists, the Ruby migrations are history ([`Role::Data`]).
+//! - A setup set (`create_tables.sql`, ...) builds the current schema of a fresh database;
+//!   the update scripts beside it (`updates/`, `upgrades/` in the same folder) bring older
+//!   databases up to it, so they are history too ([`Role::Data`]): folding them again
+//!   would apply renames and drops twice.
 //! - An application file whose SQL strings are all DDL is read as schema.
 //! - Order: bases, dumps and setup scripts, then migrations, then the DDL of application
 //!   `.sql` files; within a phase by the readers' keys (natural order, Flyway versions,
@@ -105,14 +109,32 @@ pub fn plan(inputs: &[Input]) -> Plan {
     let rails = inputs
         .iter()
         .any(|f| f.claim.reader == super::rails::READER.name);
+    let setup_dirs: Vec<&str> = inputs
+        .iter()
+        .filter(|f| f.claim.reader == super::setup::READER.name)
+        .map(|f| super::dir_of(f.path))
+        .collect();
     let mut roles: Vec<(Role, String)> = inputs
         .iter()
         .map(|f| {
             let in_db_migrate = f.path.contains("db/migrate/");
+            let beside_setup = setup_dirs.iter().find(|d| {
+                ["updates/", "upgrades/"]
+                    .iter()
+                    .any(|u| f.path.starts_with(&format!("{d}{u}")))
+            });
             if rails && in_db_migrate && f.claim.role == Role::Migration {
                 (
                     Role::Data,
                     "Rails migration superseded by db/structure.sql (history)".to_string(),
+                )
+            } else if let (Some(dir), Role::Migration) = (beside_setup, f.claim.role) {
+                (
+                    Role::Data,
+                    format!(
+                        "update script for existing databases: the setup set in {dir} builds \
+                         the current schema (history)"
+                    ),
                 )
             } else {
                 (f.claim.role, f.claim.reason.clone())
