@@ -479,4 +479,53 @@ mod tests {
         assert!(!project.set_text(&root.join("notes.txt"), "SELEC".into()));
         assert!(!project.set_text(&root.join("migrations/1.down.sql"), "SELEC".into()));
     }
+
+    #[test]
+    fn an_edited_file_is_classified_again_from_its_new_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(
+            root,
+            "migrations/00001_init.sql",
+            "CREATE TABLE kites (id int, colour text);\n",
+        );
+        write(
+            root,
+            "app.py",
+            "cur.execute(\"SELECT id FROM kites WHERE colour = %s\", (c,))\n",
+        );
+        let config = Config::default();
+        let paths = [root.to_path_buf()];
+        let mut project = Project::load(root, &paths, &config, &Options::default());
+        let first = project.analyze();
+        assert_eq!(
+            rules_of(&first),
+            vec![("app.py".to_string(), "missing-index")]
+        );
+        // The buffer becomes a goose file: its Down section (an index) is not applied.
+        let m = root.join("migrations/00001_init.sql");
+        assert!(project.set_text(
+            &m,
+            "-- +goose Up\nCREATE TABLE kites (id int, colour text);\n-- +goose Down\n\
+             CREATE INDEX kites_colour ON kites (colour);\n"
+                .into()
+        ));
+        let edited = project.analyze();
+        assert_eq!(rules_of(&edited), rules_of(&first));
+        let e = edited
+            .plan
+            .entries
+            .iter()
+            .find(|e| e.path == "migrations/00001_init.sql")
+            .expect("listed");
+        assert_eq!((e.reader, e.role), ("goose", Role::Migration));
+        // Up and Down swapped: the index is applied and the query is served.
+        assert!(project.set_text(
+            &m,
+            "-- +goose Up\nCREATE TABLE kites (id int, colour text);\n\
+             CREATE INDEX kites_colour ON kites (colour);\n-- +goose Down\nDROP TABLE kites;\n"
+                .into()
+        ));
+        assert!(rules_of(&project.analyze()).is_empty());
+    }
 }
