@@ -463,10 +463,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         eprintln!("idxlint: dialect {} inferred: {why}", analysis.plan.dialect);
                     }
                     for c in &analysis.plan.conflicts {
+                        let at = |l: &idxlint::source::Location| {
+                            let (start, _) = idxlint::report::span(&analysis.sources, l);
+                            format!("{}:{}", analysis.sources.get(l.file).path, start.line)
+                        };
                         eprintln!(
-                            "idxlint: schema conflict: table {} is created by a snapshot and by \
-                             a migration (`idxlint schema --sources` shows both locations)",
-                            c.table
+                            "idxlint: schema conflict: table {} created at {} and at {}: {}",
+                            c.table,
+                            at(&c.first),
+                            at(&c.second),
+                            c.outcome
                         );
                     }
                 }

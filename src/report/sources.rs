@@ -58,10 +58,11 @@ pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "conflict: table {} created by the snapshot at {} and by the migration at {} (the migration wins)",
+            "conflict: table {} created at {} and at {} ({})",
             c.table,
-            at(&c.snapshot),
-            at(&c.migration)
+            at(&c.first),
+            at(&c.second),
+            c.outcome
         )?;
     }
     for s in &analysis.skipped {

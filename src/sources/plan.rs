@@ -49,12 +49,15 @@ pub struct Entry {
     pub creates: usize,
 }
 
-/// A table created both by a snapshot and by a migration.
+/// A table created twice: by a snapshot and by a migration, or by two folded files with
+/// no `DROP TABLE` between them.
 #[derive(Debug, Clone)]
 pub struct Conflict {
     pub table: String,
-    pub snapshot: Location,
-    pub migration: Location,
+    pub first: Location,
+    pub second: Location,
+    /// What idxlint did about it.
+    pub outcome: &'static str,
 }
 
 /// What folds, in which order.
@@ -102,6 +105,42 @@ fn creates(stmt: &Statement) -> bool {
     stmt.kind().starts_with("CREATE TABLE")
         || stmt.kind().starts_with("CREATE UNLOGGED TABLE")
         || created_table(stmt).is_some()
+}
+
+/// Tables that a folded file creates again after an earlier folded file created them (no
+/// `DROP TABLE` between, no `IF NOT EXISTS`): the later definition replaces the earlier.
+fn recreated(inputs: &[Input], entries: &[Entry], order: &[usize], out: &mut Vec<Conflict>) {
+    let mut live: BTreeMap<String, Location> = BTreeMap::new();
+    for &i in order.iter().filter(|&&i| entries[i].folds) {
+        for stmt in inputs[i].statements {
+            match &stmt.ast {
+                Some(Ast::CreateTable(ct)) if !ct.if_not_exists => {
+                    if let Some((t, loc)) = created_table(stmt) {
+                        if let Some(first) = live.insert(t.clone(), loc.clone()) {
+                            out.push(Conflict {
+                                table: t,
+                                first,
+                                second: loc,
+                                outcome: "the later definition replaces the earlier one",
+                            });
+                        }
+                    }
+                }
+                Some(Ast::Drop {
+                    object_type: sqlparser::ast::ObjectType::Table,
+                    names,
+                    ..
+                }) => {
+                    for n in names {
+                        if let Some(ObjectNamePart::Identifier(id)) = n.0.last() {
+                            live.remove(&crate::model::expr::ident_name(id));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Make the plan of `inputs`.
@@ -176,8 +215,9 @@ pub fn plan(inputs: &[Input]) -> Plan {
                 if let Some(m) = by_migrations.get(t) {
                     conflicts.push(Conflict {
                         table: t.clone(),
-                        snapshot: loc.clone(),
-                        migration: m.clone(),
+                        first: loc.clone(),
+                        second: m.clone(),
+                        outcome: "the snapshot is not folded; the migration's table is used",
                     });
                 }
             }
@@ -240,6 +280,7 @@ pub fn plan(inputs: &[Input]) -> Plan {
             entries[i].order = Some(n);
         }
     }
+    recreated(inputs, &entries, &order, &mut conflicts);
     Plan {
         order,
         entries,
