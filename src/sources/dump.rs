@@ -12,6 +12,16 @@ pub const READER: Reader = Reader {
     claim,
 };
 
+/// `dump.sql`, `pg-dump.sql`, `dump_2020.sql`, `prod-schema-dump.sql`; not
+/// `add-incremental-dump-table.sql`.
+fn named_dump(stem: &str) -> bool {
+    let words: Vec<&str> = stem
+        .split(['-', '_', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.first() == Some(&"dump") || words.last() == Some(&"dump")
+}
+
 fn claim(f: &FileInfo) -> Option<Claim> {
     if !f.is_sql() {
         return None;
@@ -26,7 +36,7 @@ fn claim(f: &FileInfo) -> Option<Claim> {
         let stem = name.strip_suffix(".sql").unwrap_or(name);
         if stem == "schema" || stem == "structure" {
             "named as a full schema"
-        } else if stem.ends_with("schema") || stem.contains("dump") {
+        } else if stem.ends_with("schema") || named_dump(stem) {
             "named as a full schema or dump"
         } else {
             return None;
@@ -39,4 +49,15 @@ fn claim(f: &FileInfo) -> Option<Claim> {
         reason: reason.into(),
         ..Claim::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dump_names() {
+        for n in ["dump", "pg-dump", "dump_2020", "prod-schema-dump"] {
+            assert!(super::named_dump(n), "{n}");
+        }
+        assert!(!super::named_dump("add-incremental-dump-table"));
+    }
 }

@@ -167,7 +167,7 @@ pub fn plan(inputs: &[Input]) -> Plan {
                     Role::Data,
                     "Rails migration superseded by db/structure.sql (history)".to_string(),
                 )
-            } else if let (Some(dir), Role::Migration) = (beside_setup, f.claim.role) {
+            } else if let (Some(dir), Role::Migration | Role::Dump) = (beside_setup, f.claim.role) {
                 (
                     Role::Data,
                     format!(
