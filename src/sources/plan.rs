@@ -1,10 +1,13 @@
 //! The plan: once every file is classified and parsed, decide what folds and in which
 //! order.
 //!
-//! - One authoritative source per database: a [`Role::Dump`] that creates a table some
-//!   migration creates too is a [`Role::Snapshot`] (not folded; each such table is a
-//!   [`Conflict`] listed under `-v` and by `schema --sources`); a dump the migrations do
-//!   not rebuild is a [`Role::Base`], folded before them.
+//! - One authoritative source per database: a [`Role::Dump`] whose tables the migrations
+//!   create (at least four fifths of them) is a [`Role::Snapshot`] of them (not folded);
+//!   a dump the migrations do not rebuild at all is a [`Role::Base`] they build on, folded
+//!   before them; a dump holding more tables than the migrations create, some of which
+//!   they create too, is the current schema and the migrations are the upgrade history
+//!   for older databases ([`Role::Data`]). Each table created by both is a [`Conflict`]
+//!   listed under `-v` and by `schema --sources`.
 //! - Rails: when `db/structure.sql` exists, the Ruby migrations are history ([`Role::Data`]).
 //! - A setup set (`create_tables.sql`, ...) builds the current schema of a fresh database;
 //!   the update scripts beside it (`updates/`, `upgrades/` in the same folder) bring older
@@ -191,6 +194,9 @@ pub fn plan(inputs: &[Input]) -> Plan {
         }
     }
     let mut conflicts = Vec::new();
+    // A dump holding tables no migration creates is the current schema that the migrations
+    // upgrade older databases to: the migrations are history.
+    let mut current: Option<String> = None;
     for (f, (role, reason)) in inputs.iter().zip(roles.iter_mut()) {
         if *role != Role::Dump {
             continue;
@@ -203,23 +209,46 @@ pub fn plan(inputs: &[Input]) -> Plan {
         if overlap.is_empty() {
             *role = Role::Base;
             *reason = format!("{reason}; no migration creates its tables: a base, folded first");
-        } else {
+            continue;
+        }
+        for (t, loc) in &overlap {
+            if let Some(m) = by_migrations.get(t) {
+                conflicts.push(Conflict {
+                    table: t.clone(),
+                    first: loc.clone(),
+                    second: m.clone(),
+                    outcome: if overlap.len() * 5 >= mine.len() * 4 {
+                        "the snapshot is not folded; the migration's table is used"
+                    } else {
+                        "the dump is the current schema; the migration is history"
+                    },
+                });
+            }
+        }
+        if overlap.len() * 5 >= mine.len() * 4 {
             *role = Role::Snapshot;
             *reason = format!(
-                "{reason}; recreates {} of its {} tables that migrations create (`{}`...): a snapshot, not folded",
+                "{reason}; migrations create {} of its {} tables (`{}`...): a snapshot of \
+                 them, not folded",
                 overlap.len(),
                 mine.len(),
                 overlap[0].0
             );
-            for (t, loc) in overlap {
-                if let Some(m) = by_migrations.get(t) {
-                    conflicts.push(Conflict {
-                        table: t.clone(),
-                        first: loc.clone(),
-                        second: m.clone(),
-                        outcome: "the snapshot is not folded; the migration's table is used",
-                    });
-                }
+        } else {
+            *role = Role::Base;
+            *reason = format!(
+                "{reason}; holds {} tables no migration creates: the current schema, folded; \
+                 the migrations are upgrade history",
+                mine.len() - overlap.len()
+            );
+            current.get_or_insert_with(|| f.path.to_string());
+        }
+    }
+    if let Some(dump) = &current {
+        for (role, reason) in roles.iter_mut() {
+            if *role == Role::Migration {
+                *role = Role::Data;
+                *reason = format!("upgrade history: {dump} is the current schema ({reason})");
             }
         }
     }
