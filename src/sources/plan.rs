@@ -2,7 +2,8 @@
 //! order.
 //!
 //! - One authoritative source per database: a [`Role::Dump`] whose tables the migrations
-//!   create (at least four fifths of them) is a [`Role::Snapshot`] of them (not folded);
+//!   all create (besides the runners' bookkeeping tables) is a [`Role::Snapshot`] of them
+//!   (not folded);
 //!   a dump the migrations do not rebuild at all is a [`Role::Base`] they build on, folded
 //!   before them; a dump holding more tables than the migrations create, some of which
 //!   they create too, is the current schema and the migrations are the upgrade history
@@ -146,6 +147,35 @@ fn recreated(inputs: &[Input], entries: &[Entry], order: &[usize], out: &mut Vec
     }
 }
 
+/// Tables the migration runners keep for themselves: a dump of a migrated database holds
+/// them although no migration creates them.
+const BOOKKEEPING: &[&str] = &[
+    "schema_migrations",
+    "goose_db_version",
+    "__diesel_schema_migrations",
+    "flyway_schema_history",
+    "_prisma_migrations",
+    "__drizzle_migrations",
+    "ar_internal_metadata",
+    "alembic_version",
+    "knex_migrations",
+    "knex_migrations_lock",
+    "_sqlx_migrations",
+    "django_migrations",
+    "schema_version",
+];
+
+/// Whether a full schema is a snapshot of the migrations: they create every one of its
+/// tables (besides the runners' bookkeeping tables).
+fn is_snapshot<'a>(
+    tables: impl Iterator<Item = &'a String>,
+    by_migrations: &BTreeMap<String, Location>,
+) -> bool {
+    tables
+        .filter(|t| !BOOKKEEPING.contains(&t.as_str()))
+        .all(|t| by_migrations.contains_key(t))
+}
+
 /// Make the plan of `inputs`.
 pub fn plan(inputs: &[Input]) -> Plan {
     let rails = inputs
@@ -211,13 +241,14 @@ pub fn plan(inputs: &[Input]) -> Plan {
             *reason = format!("{reason}; no migration creates its tables: a base, folded first");
             continue;
         }
+        let snapshot = is_snapshot(mine.iter().map(|(t, _)| t), &by_migrations);
         for (t, loc) in &overlap {
             if let Some(m) = by_migrations.get(t) {
                 conflicts.push(Conflict {
                     table: t.clone(),
                     first: loc.clone(),
                     second: m.clone(),
-                    outcome: if overlap.len() * 5 >= mine.len() * 4 {
+                    outcome: if snapshot {
                         "the snapshot is not folded; the migration's table is used"
                     } else {
                         "the dump is the current schema; the migration is history"
@@ -225,7 +256,7 @@ pub fn plan(inputs: &[Input]) -> Plan {
                 });
             }
         }
-        if overlap.len() * 5 >= mine.len() * 4 {
+        if snapshot {
             *role = Role::Snapshot;
             *reason = format!(
                 "{reason}; migrations create {} of its {} tables (`{}`...): a snapshot of \
@@ -237,18 +268,51 @@ pub fn plan(inputs: &[Input]) -> Plan {
         } else {
             *role = Role::Base;
             *reason = format!(
-                "{reason}; holds {} tables no migration creates: the current schema, folded; \
-                 the migrations are upgrade history",
-                mine.len() - overlap.len()
+                "{reason}; holds tables no migration creates (and {} they create): the current \
+                 schema, folded; the migrations are upgrade history",
+                overlap.len()
             );
-            current.get_or_insert_with(|| f.path.to_string());
+            current.get_or_insert_with(|| format!("{} is the current schema", f.path));
+        }
+    }
+    // Unclaimed `.sql` files that create tables (logto's `tables/*.sql`) are one full schema
+    // together: when they hold tables no migration creates and some the migrations create
+    // too, they are the current schema and the migrations are upgrade history.
+    if current.is_none() {
+        let group: Vec<&Input> = inputs
+            .iter()
+            .zip(&roles)
+            .filter(|(f, (role, _))| {
+                *role == Role::Application
+                    && f.kind == FileKind::Sql
+                    && f.statements.iter().any(|s| created_table(s).is_some())
+            })
+            .map(|(f, _)| f)
+            .collect();
+        let tables: std::collections::BTreeSet<String> = group
+            .iter()
+            .flat_map(|f| f.statements.iter().filter_map(created_table))
+            .map(|(t, _)| t)
+            .collect();
+        let overlap = tables
+            .iter()
+            .filter(|t| by_migrations.contains_key(*t))
+            .count();
+        if overlap > 0 && !is_snapshot(tables.iter(), &by_migrations) {
+            let dirs: std::collections::BTreeSet<&str> =
+                group.iter().map(|f| super::dir_of(f.path)).collect();
+            let dirs: Vec<&str> = dirs.into_iter().collect();
+            current = Some(format!(
+                "the SQL files in {} are the current schema",
+                dirs.join(", ")
+            ));
         }
     }
     if let Some(dump) = &current {
         for (role, reason) in roles.iter_mut() {
             if *role == Role::Migration {
                 *role = Role::Data;
-                *reason = format!("upgrade history: {dump} is the current schema ({reason})");
+                *reason = format!("upgrade history: {dump} ({reason})");
             }
         }
     }
