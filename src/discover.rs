@@ -31,6 +31,8 @@ const VENDORED: &[&str] = &[
 pub enum FileKind {
     Sql,
     Host(HostLang),
+    /// A Prisma schema (`schema.prisma`): read only by the ORM readers.
+    Prisma,
 }
 
 /// A file to read.
@@ -109,6 +111,9 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     if ext == "sql" {
         return Some(FileKind::Sql);
+    }
+    if ext == "prisma" {
+        return Some(FileKind::Prisma);
     }
     HostLang::from_extension(&ext).map(FileKind::Host)
 }

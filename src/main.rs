@@ -446,7 +446,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .iter()
                 .map(|p| idxlint::discover::relative(&root, p))
                 .collect();
-            let report_only = (!only.iter().any(String::is_empty)).then_some(only);
+            // A changed idxlint.toml changes what every file means: report the whole
+            // project. Other files idxlint does not read (Cargo.toml) report nothing.
+            let config_changed = paths.iter().any(|p| {
+                p.file_name()
+                    .is_some_and(|n| n == idxlint::config::CONFIG_FILE)
+            });
+            let report_only =
+                (!config_changed && !only.iter().any(String::is_empty)).then_some(only);
             let paths = vec![root.clone()];
             let options = idxlint::Options {
                 dialect: dialect.map(Into::into),

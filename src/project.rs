@@ -257,7 +257,7 @@ impl Project {
                     s.output.source.abs_path.clone(),
                     s.output.source.text.clone(),
                 ),
-                statements: if e.folds || e.queries {
+                statements: if e.takes_part() {
                     std::mem::take(&mut s.output.statements)
                 } else {
                     Vec::new()
@@ -266,6 +266,7 @@ impl Project {
                 skipped: s.output.skipped.clone(),
                 schema_source: e.folds,
                 query_source: e.queries,
+                orm: s.output.orm.clone(),
             })
             .collect();
         let (mut analysis, returned) = crate::whole_program(
@@ -277,7 +278,7 @@ impl Project {
             self.skipped.clone(),
         );
         for ((slot, statements), e) in self.slots.iter_mut().zip(returned).zip(&plan.entries) {
-            if e.folds || e.queries {
+            if e.takes_part() {
                 slot.output.statements = statements;
             }
         }
@@ -294,7 +295,7 @@ impl Project {
             .zip(&plan.entries)
             .map(|(s, e)| {
                 let mut out = s.output;
-                if !(e.folds || e.queries) {
+                if !e.takes_part() {
                     out.statements.clear();
                 }
                 out.schema_source = e.folds;

@@ -290,6 +290,16 @@ pub fn dir_of(path: &str) -> &str {
 /// layout is read both as schema and as queries).
 pub fn classify(f: &FileInfo, overrides: &[(globset::GlobMatcher, Role)]) -> Claim {
     let named_dialect = dialect::named(f.lower);
+    if f.kind == FileKind::Prisma {
+        return Claim {
+            reader: "orm",
+            role: Role::OrmSchema,
+            key: natural_key(f.lower),
+            reason: "ORM schema file: read by the ORM stage".into(),
+            named_dialect,
+            ..Claim::default()
+        };
+    }
     let mut claim = READERS
         .iter()
         .find_map(|r| (r.claim)(f))

@@ -77,6 +77,14 @@ pub struct Plan {
     pub dialect_reason: Option<String>,
 }
 
+impl Entry {
+    /// Whether the file's statements go to the whole-program stages: it folds, has its
+    /// queries analyzed, or is an ORM schema (read by the ORM stage).
+    pub fn takes_part(&self) -> bool {
+        self.folds || self.queries || self.role == Role::OrmSchema
+    }
+}
+
 impl Plan {
     /// Paths of application files with `CREATE TABLE` that is not read as schema.
     pub fn unread_ddl(&self) -> Vec<(&str, usize)> {
