@@ -177,6 +177,13 @@ pub fn project_root(config_path: Option<&Path>, file: &Path) -> PathBuf {
     }
 }
 
+/// The git top level of the work tree holding `dir`, if any.
+pub fn git_toplevel(dir: &Path) -> Option<PathBuf> {
+    let top = git(dir, &["rev-parse", "--show-toplevel"]).ok()?;
+    let top = top.trim();
+    (!top.is_empty()).then(|| PathBuf::from(top))
+}
+
 /// Keep only the diagnostics located in `paths` (root-relative, `/`-separated) or under a
 /// folder among them.
 pub fn retain_paths(sources: &SourceDb, paths: &[String], diagnostics: &mut Vec<Diagnostic>) {

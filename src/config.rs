@@ -10,6 +10,10 @@
 //! migration-runner = "plain"      # plain | golang-migrate | pop | alembic | rails | django |
 //!                                 # prisma | drizzle | flyway | sqitch
 //!
+//! [schema-sources]                # glob -> role, overriding what idxlint recognizes
+//! "db/schema.sql" = "base"        # migration | base | dump | setup | teardown | data |
+//! "scripts/**" = "ignored"        # application | ignored
+//!
 //! [rules]                         # per-rule severity, or "off"
 //! redundant-index = "error"
 //! missing-index = "off"
@@ -65,6 +69,10 @@ pub struct Config {
     pub migration_runner: Option<crate::model::migration::Runner>,
     /// Largest file read, in bytes (default 2 MiB).
     pub max_file_size: Option<u64>,
+    /// Glob -> role (`migration`, `base`, `dump`, ...): overrides the role the schema-source
+    /// readers give a file (see [`crate::sources`]). The first matching glob wins.
+    #[serde(default)]
+    pub schema_sources: BTreeMap<String, String>,
     /// Where the config was loaded from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -136,6 +144,15 @@ impl Config {
             if Severity::parse(f).is_none() {
                 return Err(format!(
                     "fail-on: expected \"error\", \"warning\" or \"info\", found {f:?}"
+                ));
+            }
+        }
+        for (glob, role) in &self.schema_sources {
+            globset::Glob::new(glob).map_err(|e| format!("invalid glob {glob:?}: {e}"))?;
+            if crate::sources::Role::parse(role).is_none() {
+                return Err(format!(
+                    "schema-sources: unknown role {role:?} for {glob:?} (expected migration, \
+                     base, dump, setup, teardown, data, application or ignored)"
                 ));
             }
         }

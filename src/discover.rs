@@ -2,9 +2,10 @@
 //!
 //! Walks the given paths with `ignore` (so `.gitignore`, `.ignore` and git's excludes are
 //! honoured), skips hidden and vendored folders, and classifies each file: SQL or a host
-//! language, and whether its DDL builds the schema (a migration) or it is a down migration.
-//! Nothing here reads file contents; problems (unreadable directories, symlink loops)
-//! become [`Skipped`] entries with a reason, never errors.
+//! language, or a down migration (never read). What each file is to the schema is decided
+//! by [`crate::sources`] once its text is read. Nothing here reads file contents; problems
+//! (unreadable directories, symlink loops) become [`Skipped`] entries with a reason, never
+//! errors.
 
 use crate::config::{Config, DEFAULT_DOWN, DEFAULT_MIGRATIONS};
 use crate::extract::HostLang;
@@ -41,8 +42,10 @@ pub struct Candidate {
     /// Relative to the checked root, `/`-separated.
     pub path: String,
     pub kind: FileKind,
-    /// Matches the migration globs: its DDL builds the schema.
+    /// An incremental migration (where a new migration goes; see [`crate::sources`]).
     pub migration: bool,
+    /// What the schema-source readers say the file is (set once its text is read).
+    pub claim: crate::sources::Claim,
 }
 
 /// A file or folder that was not read, and why.
@@ -116,12 +119,7 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
 }
 
 /// Walk `paths` (files or folders) under `root`.
-pub fn discover(
-    root: &Path,
-    paths: &[PathBuf],
-    config: &Config,
-    dialect: Dialect,
-) -> (Vec<Candidate>, Vec<Skipped>) {
+pub fn discover(root: &Path, paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Skipped>) {
     let rules = PathRules::new(config);
     let mut out = Vec::new();
     let mut skipped = Vec::new();
@@ -176,19 +174,13 @@ pub fn discover(
             {
                 continue;
             }
-            if let Some(other) = other_dialect(abs, dialect) {
-                skipped.push(Skipped {
-                    path: rel,
-                    reason: format!("migration for another dialect ({other})"),
-                });
-                continue;
-            }
             let migration = rules.is_migration(&rel);
             out.push(Candidate {
                 abs_path: abs.to_path_buf(),
                 path: rel,
                 kind,
                 migration,
+                claim: crate::sources::Claim::default(),
             });
         }
     }
@@ -197,24 +189,11 @@ pub fn discover(
     (out, skipped)
 }
 
-/// The dialect a file name says it is for (`x.mysql.up.sql`), when that is not `dialect`.
+/// The dialect a path names (`x.mysql.up.sql`, `mysql/`), when that is not `dialect`.
 /// Go projects often keep one migration file per database side by side.
-pub fn other_dialect(path: &Path, dialect: Dialect) -> Option<&'static str> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let mut parts = name.split('.');
-    parts.next(); // the stem itself never names a dialect
-    for part in parts {
-        let (named, is) = match part {
-            "postgres" | "postgresql" | "pg" | "psql" => ("postgres", Dialect::Postgres),
-            "mysql" | "mariadb" => ("mysql", Dialect::Mysql),
-            "sqlite" | "sqlite3" => ("sqlite", Dialect::Sqlite),
-            "cockroach" | "cockroachdb" | "crdb" => return Some("cockroach"),
-            "mssql" | "sqlserver" => return Some("sqlserver"),
-            _ => continue,
-        };
-        return (is != dialect).then_some(named);
-    }
-    None
+pub fn other_dialect(rel: &str, dialect: Dialect) -> Option<&'static str> {
+    let named = crate::sources::dialect::named(&rel.to_ascii_lowercase())?;
+    (named != crate::sources::dialect::name_of(dialect)).then_some(named)
 }
 
 /// `abs` relative to `root`, `/`-separated; the path itself when outside `root`.
@@ -251,24 +230,24 @@ mod tests {
 
     #[test]
     fn dialect_specific_file_names() {
-        let p = |s: &str| PathBuf::from(s);
         assert_eq!(
-            other_dialect(&p("m/1_x.mysql.up.sql"), Dialect::Postgres),
+            other_dialect("m/1_x.mysql.up.sql", Dialect::Postgres),
             Some("mysql")
         );
         assert_eq!(
-            other_dialect(&p("m/1_x.postgres.up.sql"), Dialect::Postgres),
+            other_dialect("m/1_x.postgres.up.sql", Dialect::Postgres),
             None
         );
+        assert_eq!(other_dialect("m/1_x.sqlite3.up.sql", Dialect::Sqlite), None);
         assert_eq!(
-            other_dialect(&p("m/1_x.sqlite3.up.sql"), Dialect::Sqlite),
-            None
-        );
-        assert_eq!(
-            other_dialect(&p("m/1_x.cockroach.up.sql"), Dialect::Postgres),
+            other_dialect("m/1_x.cockroach.up.sql", Dialect::Postgres),
             Some("cockroach")
         );
-        assert_eq!(other_dialect(&p("m/1_x.up.sql"), Dialect::Mysql), None);
-        assert_eq!(other_dialect(&p("m/mysql.sql"), Dialect::Postgres), None);
+        assert_eq!(other_dialect("m/1_x.up.sql", Dialect::Mysql), None);
+        assert_eq!(other_dialect("m/mysql.sql", Dialect::Postgres), None);
+        assert_eq!(
+            other_dialect("db/mysql/001_x.up.sql", Dialect::Postgres),
+            Some("mysql")
+        );
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! The pipeline, one stage per module:
 //!
-//! 1. [`discover`]: walk the repository, classify files (SQL, host language, migration).
+//! 1. [`discover`]: walk the repository, classify files (SQL, host language); then
+//!    [`sources`]: what each file is to the schema (migration, base, dump, setup, ...), its
+//!    dialect and the order the project's migration runner applies it in.
 //! 2. [`extract`]: pull SQL text out of files, with an offset map back into the host file;
 //!    [`orm`] readers turn ORM model declarations into DDL and ORM call chains into queries.
 //! 3. [`parse`]: parse each statement with sqlparser; failures become diagnostics.
@@ -28,6 +30,7 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod sources;
 pub mod suggest;
 pub mod suppress;
 
@@ -83,6 +86,8 @@ pub struct Analysis {
     pub stats: Stats,
     /// Tables the application code inserts into (read by [`model::stats`]).
     pub inserted: std::collections::BTreeSet<String>,
+    /// The schema sources: every file's role and order, the dialect and why.
+    pub plan: sources::Plan,
 }
 
 /// What the per-file stages (read, extract, parse) produce for one file.
@@ -280,6 +285,7 @@ pub(crate) fn whole_program(
         skipped,
         stats,
         inserted,
+        plan: sources::Plan::default(),
     };
     (analysis, returned)
 }
@@ -407,19 +413,16 @@ pub fn sort_diagnostics(sources: &SourceDb, diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.dedup();
 }
 
-/// Stages 2 and 3 for one file: read it, extract its SQL, parse its statements.
-pub(crate) fn read_file(id: FileId, c: &Candidate, dialect: Dialect, max_size: u64) -> FileOutput {
-    match read_text(&c.abs_path, max_size) {
-        Ok(text) => process_text(id, c, text, dialect),
-        Err(reason) => FileOutput {
-            source: SourceFile::new(c.path.clone(), c.abs_path.clone(), String::new()),
-            statements: Vec::new(),
-            suppressions: Suppressions::default(),
-            skipped: Some(reason),
-            schema_source: false,
-            query_source: false,
-            orm: orm::OrmFile::default(),
-        },
+/// The output of a file that could not be read, and why.
+pub(crate) fn unreadable(c: &Candidate, reason: String) -> FileOutput {
+    FileOutput {
+        source: SourceFile::new(c.path.clone(), c.abs_path.clone(), String::new()),
+        statements: Vec::new(),
+        suppressions: Suppressions::default(),
+        skipped: Some(reason),
+        schema_source: false,
+        query_source: false,
+        orm: orm::OrmFile::default(),
     }
 }
 
@@ -430,7 +433,13 @@ pub(crate) fn process_text(
     text: String,
     dialect: Dialect,
 ) -> FileOutput {
+    // Another dialect's file, a teardown script or a verification script is not parsed.
+    let parse = !matches!(
+        c.claim.role,
+        sources::Role::Ignored | sources::Role::Teardown
+    );
     let mut fragments: Vec<Fragment> = match c.kind {
+        _ if !parse => Vec::new(),
         FileKind::Sql => vec![Fragment::sql_file(&text)],
         FileKind::Host(lang) => extract::extract_host(lang, &text),
         FileKind::Prisma => Vec::new(),
@@ -447,16 +456,16 @@ pub(crate) fn process_text(
     let statements: Vec<Statement> = fragments
         .iter()
         .flat_map(|f| parse::parse_fragment(dialect, id, f))
+        // The down direction (`-- +goose Down`, `def downgrade`) is never applied.
+        .filter(|s| {
+            !c.claim
+                .skip
+                .iter()
+                .any(|r| r.contains(&s.location.range.start))
+        })
         .collect();
-    let (schema_source, query_source) = match c.kind {
-        // Every .sql file may declare schema; its queries count unless it is a migration.
-        FileKind::Sql => (true, !c.migration),
-        FileKind::Host(_) => {
-            let only_ddl = !statements.is_empty() && statements.iter().all(is_ddl_text);
-            (c.migration || only_ddl, !(c.migration || only_ddl))
-        }
-        FileKind::Prisma => (false, false),
-    };
+    // Refined by the plan once every file is parsed (`sources::plan`).
+    let (schema_source, query_source) = (c.claim.role.folds(), c.claim.role.queries());
     let suppressions = suppress::scan(&text);
     // Keep the text only where diagnostics can point.
     let text = if statements.is_empty() && suppressions.is_empty() && orm_file.queries.is_empty() {
@@ -510,7 +519,7 @@ fn is_ddl(stmt: &Statement) -> bool {
     }
 }
 
-fn is_ddl_text(stmt: &Statement) -> bool {
+pub(crate) fn is_ddl_text(stmt: &Statement) -> bool {
     let kind = stmt.kind();
     [
         "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "SET", "BEGIN", "COMMIT", "DO",

@@ -126,6 +126,9 @@ enum Command {
         dialect: Option<DialectArg>,
         #[arg(long)]
         config: Option<PathBuf>,
+        /// List the files considered instead: role, reader, dialect, order and why.
+        #[arg(long)]
+        sources: bool,
     },
     /// Print one migration that adds every missing index, merged across queries.
     Suggest {
@@ -289,6 +292,25 @@ fn root_for(paths: &[PathBuf], config: &Config) -> PathBuf {
     root.canonicalize().unwrap_or(root)
 }
 
+/// The project a checked path belongs to: the folder of the config file, else the git top
+/// level holding the path, else the path itself (its folder for a file). Canonical.
+fn project_root_of(config: &Config, path: &Path) -> PathBuf {
+    let root = match config.path.as_ref().and_then(|p| p.parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        Some(_) => PathBuf::from("."),
+        None => {
+            let dir = if path.is_dir() {
+                path.to_path_buf()
+            } else {
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            };
+            idxlint::changed::git_toplevel(&dir).unwrap_or(dir)
+        }
+    };
+    root.canonicalize().unwrap_or(root)
+}
+
 /// The checked paths, canonical (they exist: [`check_paths`] ran first).
 fn absolute(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     paths
@@ -330,9 +352,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             path,
             dialect,
             config,
+            sources,
         } => {
             let (analysis, _) = analyze_one(path, dialect, config.as_ref())?;
-            idxlint::report::schema::render(&analysis, &mut out)?;
+            if sources {
+                idxlint::report::sources::render(&analysis, &mut out)?;
+            } else {
+                idxlint::report::schema::render(&analysis, &mut out)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Suggest {
@@ -411,28 +438,23 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let paths = absolute(paths);
             let mut config = load_config(&paths[0], config.as_ref())?;
             apply_overrides(&mut config, fail_on, &select, &ignore)?;
-            // File names (as pre-commit passes them): read the whole project for the
-            // schema, report only findings in those files.
-            let (root, paths, report_only) = if paths.iter().all(|p| p.is_file()) {
-                let root = idxlint::changed::project_root(config.path.as_deref(), &paths[0]);
-                let root = root.canonicalize().unwrap_or(root);
-                let only: Vec<String> = paths
-                    .iter()
-                    .map(|p| {
-                        let abs = p.canonicalize().unwrap_or_else(|_| p.clone());
-                        idxlint::discover::relative(&root, &abs)
-                    })
-                    .collect();
-                // A changed idxlint.toml changes what every file means: report the whole
-                // project. Other files idxlint does not read (Cargo.toml) report nothing.
-                let config_changed = paths.iter().any(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n == idxlint::config::CONFIG_FILE)
-                });
-                (root.clone(), vec![root], (!config_changed).then_some(only))
-            } else {
-                (root_for(&paths, &config), paths, None)
-            };
+            // Files or folders: read the whole project for the schema (the folder of
+            // idxlint.toml, else the git top level, else the path), report only findings
+            // under the given paths.
+            let root = project_root_of(&config, &paths[0]);
+            let only: Vec<String> = paths
+                .iter()
+                .map(|p| idxlint::discover::relative(&root, p))
+                .collect();
+            // A changed idxlint.toml changes what every file means: report the whole
+            // project. Other files idxlint does not read (Cargo.toml) report nothing.
+            let config_changed = paths.iter().any(|p| {
+                p.file_name()
+                    .is_some_and(|n| n == idxlint::config::CONFIG_FILE)
+            });
+            let report_only =
+                (!config_changed && !only.iter().any(String::is_empty)).then_some(only);
+            let paths = vec![root.clone()];
             let options = idxlint::Options {
                 dialect: dialect.map(Into::into),
                 app_parse_errors,
@@ -441,6 +463,30 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             // Low-confidence findings (see `model::stats`) only with --verbose.
             if !verbose {
                 analysis.diagnostics.retain(|d| d.confidence != Some("low"));
+            }
+            if !quiet {
+                for w in idxlint::report::sources::warnings(&analysis) {
+                    eprintln!("idxlint: warning: {w}");
+                }
+                if verbose {
+                    eprintln!("idxlint: {}", idxlint::report::sources::summary(&analysis));
+                    if let Some(why) = &analysis.plan.dialect_reason {
+                        eprintln!("idxlint: dialect {} inferred: {why}", analysis.plan.dialect);
+                    }
+                    for c in &analysis.plan.conflicts {
+                        let at = |l: &idxlint::source::Location| {
+                            let (start, _) = idxlint::report::span(&analysis.sources, l);
+                            format!("{}:{}", analysis.sources.get(l.file).path, start.line)
+                        };
+                        eprintln!(
+                            "idxlint: schema conflict: table {} created at {} and at {}: {}",
+                            c.table,
+                            at(&c.first),
+                            at(&c.second),
+                            c.outcome
+                        );
+                    }
+                }
             }
             if let Some(only) = &report_only {
                 idxlint::changed::retain_paths(&analysis.sources, only, &mut analysis.diagnostics);

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::discover::{self, Candidate, PathRules, Skipped};
 use crate::parse::Dialect;
 use crate::source::{FileId, SourceFile};
+use crate::sources::{self, Role};
 use crate::{Analysis, FileOutput, Options, DEFAULT_MAX_FILE_SIZE};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -35,12 +36,16 @@ pub struct Project {
     config: Config,
     options: Options,
     dialect: Dialect,
+    /// Why the dialect was chosen, when it was inferred.
+    dialect_reason: Option<String>,
     max_size: u64,
     rules: PathRules,
+    /// `schema-sources` of the config, compiled.
+    overrides: Vec<(globset::GlobMatcher, Role)>,
     slots: Vec<Slot>,
     /// Absolute path -> index in `slots` (= the file's `FileId`).
     by_path: HashMap<PathBuf, usize>,
-    /// Indexes of `slots` sorted by relative path: the order the files are folded in.
+    /// Indexes of `slots` sorted by relative path (the fold order is the plan's).
     order: Vec<usize>,
     /// What discovery did not read.
     skipped: Vec<Skipped>,
@@ -49,17 +54,56 @@ pub struct Project {
 impl Project {
     /// Stages 1 to 3 over `paths`, from disk (relative paths are relative to `root`).
     pub fn load(root: &Path, paths: &[PathBuf], config: &Config, options: &Options) -> Project {
-        let dialect = options.dialect.or(config.dialect).unwrap_or_default();
+        let configured = options.dialect.or(config.dialect);
         let max_size = config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
 
         // 1. Discover the files.
-        let (candidates, skipped) = discover::discover(root, paths, config, dialect);
+        let (mut candidates, skipped) = discover::discover(root, paths, config);
 
-        // 2-3. Read, extract and parse every file, in parallel; results stay in path order.
+        // 2a. Read every file, in parallel.
+        let texts: Vec<Result<String, String>> = candidates
+            .par_iter()
+            .map(|c| crate::read_text(&c.abs_path, max_size))
+            .collect();
+
+        // 1b. What each file is to the schema; the dialect, inferred from the schema files
+        // when none is configured; other dialects' files are not read.
+        let overrides = sources::overrides(config);
+        let rules = PathRules::new(config);
+        for (c, text) in candidates.iter_mut().zip(&texts) {
+            let text = text.as_deref().unwrap_or("");
+            c.claim = classify(c, text, &rules, &overrides);
+        }
+        let (dialect, dialect_reason) = match configured {
+            Some(d) => (d, None),
+            None => {
+                let (d, why) = sources::dialect::infer(
+                    candidates
+                        .iter()
+                        .zip(&texts)
+                        .filter(|(c, _)| {
+                            c.claim.role.is_migration()
+                                || (c.claim.role == Role::Application
+                                    && c.kind == discover::FileKind::Sql)
+                        })
+                        .map(|(c, t)| (c.claim.named_dialect, t.as_deref().unwrap_or(""))),
+                );
+                (d, Some(why))
+            }
+        };
+        for c in &mut candidates {
+            ignore_other_dialect(c, dialect);
+        }
+
+        // 2b-3. Extract and parse every file, in parallel; results stay in path order.
         let outputs: Vec<FileOutput> = candidates
             .par_iter()
+            .zip(texts)
             .enumerate()
-            .map(|(i, c)| crate::read_file(FileId(i as u32), c, dialect, max_size))
+            .map(|(i, (c, text))| match text {
+                Ok(text) => crate::process_text(FileId(i as u32), c, text, dialect),
+                Err(reason) => crate::unreadable(c, reason),
+            })
             .collect();
         let slots: Vec<Slot> = candidates
             .into_iter()
@@ -72,13 +116,17 @@ impl Project {
             .map(|(i, s)| (s.candidate.abs_path.clone(), i))
             .collect();
         let order = (0..slots.len()).collect();
+        let mut options = options.clone();
+        options.dialect = Some(dialect);
         Project {
             root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             config: config.clone(),
-            options: options.clone(),
+            options,
             dialect,
+            dialect_reason,
             max_size,
-            rules: PathRules::new(config),
+            rules,
+            overrides,
             slots,
             by_path,
             order,
@@ -143,6 +191,8 @@ impl Project {
             },
         };
         let slot = &mut self.slots[i];
+        slot.candidate.claim = classify(&slot.candidate, &text, &self.rules, &self.overrides);
+        ignore_other_dialect(&mut slot.candidate, self.dialect);
         slot.output = crate::process_text(FileId(i as u32), &slot.candidate, text, self.dialect);
         true
     }
@@ -154,70 +204,116 @@ impl Project {
         let Some(&i) = self.by_path.get(&abs) else {
             return;
         };
-        let slot = &mut self.slots[i];
-        slot.output = if abs.exists() {
-            crate::read_file(
-                FileId(i as u32),
-                &slot.candidate,
-                self.dialect,
-                self.max_size,
-            )
+        let text = if abs.exists() {
+            crate::read_text(&abs, self.max_size)
         } else {
-            crate::process_text(
-                FileId(i as u32),
-                &slot.candidate,
-                String::new(),
-                self.dialect,
-            )
+            Ok(String::new())
+        };
+        let slot = &mut self.slots[i];
+        slot.candidate.claim = classify(
+            &slot.candidate,
+            text.as_deref().unwrap_or(""),
+            &self.rules,
+            &self.overrides,
+        );
+        ignore_other_dialect(&mut slot.candidate, self.dialect);
+        slot.output = match text {
+            Ok(text) => crate::process_text(FileId(i as u32), &slot.candidate, text, self.dialect),
+            Err(reason) => crate::unreadable(&slot.candidate, reason),
         };
     }
 
-    /// Stages 4 to 6 over the current texts. The parsed statements are lent to the
-    /// whole-program stages and taken back; the file texts are copied into the analysis.
+    /// The plan of the current files: roles, fold order, what folds.
+    fn plan(&self) -> sources::Plan {
+        let inputs: Vec<sources::plan::Input> = self
+            .slots
+            .iter()
+            .map(|s| sources::plan::Input {
+                path: &s.candidate.path,
+                kind: s.candidate.kind,
+                claim: &s.candidate.claim,
+                statements: &s.output.statements,
+                unread: s.output.skipped.is_some(),
+            })
+            .collect();
+        let mut plan = sources::plan(&inputs);
+        plan.dialect = sources::dialect::name_of(self.dialect).to_string();
+        plan.dialect_reason = self.dialect_reason.clone();
+        plan
+    }
+
+    /// Stages 4 to 6 over the current texts. The parsed statements of the files that take
+    /// part (schema or queries) are lent to the whole-program stages and taken back; the
+    /// file texts are copied into the analysis.
     pub fn analyze(&mut self) -> Analysis {
+        let plan = self.plan();
         let outputs: Vec<FileOutput> = self
             .slots
             .iter_mut()
-            .map(|s| FileOutput {
+            .zip(&plan.entries)
+            .map(|(s, e)| FileOutput {
                 source: SourceFile::new(
                     s.output.source.path.clone(),
                     s.output.source.abs_path.clone(),
                     s.output.source.text.clone(),
                 ),
-                statements: std::mem::take(&mut s.output.statements),
+                statements: if e.takes_part() {
+                    std::mem::take(&mut s.output.statements)
+                } else {
+                    Vec::new()
+                },
                 suppressions: s.output.suppressions.clone(),
                 skipped: s.output.skipped.clone(),
-                schema_source: s.output.schema_source,
-                query_source: s.output.query_source,
+                schema_source: e.folds,
+                query_source: e.queries,
                 orm: s.output.orm.clone(),
             })
             .collect();
-        let (analysis, returned) = crate::whole_program(
+        let (mut analysis, returned) = crate::whole_program(
             &self.root,
             &self.config,
             &self.options,
             outputs,
-            &self.order,
+            &plan.order,
             self.skipped.clone(),
         );
-        for (slot, statements) in self.slots.iter_mut().zip(returned) {
-            slot.output.statements = statements;
+        for ((slot, statements), e) in self.slots.iter_mut().zip(returned).zip(&plan.entries) {
+            if e.takes_part() {
+                slot.output.statements = statements;
+            }
         }
+        analysis.plan = plan;
         analysis
     }
 
     /// Stages 4 to 6, consuming the project (what [`crate::analyze`] does: no copies).
     pub fn into_analysis(self) -> Analysis {
-        let outputs = self.slots.into_iter().map(|s| s.output).collect();
-        crate::whole_program(
+        let plan = self.plan();
+        let outputs = self
+            .slots
+            .into_iter()
+            .zip(&plan.entries)
+            .map(|(s, e)| {
+                let mut out = s.output;
+                if !e.takes_part() {
+                    out.statements.clear();
+                }
+                out.schema_source = e.folds;
+                out.query_source = e.queries;
+                out
+            })
+            .collect();
+        let mut analysis = crate::whole_program(
             &self.root,
             &self.config,
             &self.options,
             outputs,
-            &self.order,
+            &plan.order,
             self.skipped,
         )
-        .0
+        .0;
+        analysis.plan = plan;
+        analysis
     }
 
     /// Add a file that discovery did not list, when the config would read it; its id is
@@ -229,16 +325,18 @@ impl Project {
         if rel_path.as_os_str().is_empty()
             || self.rules.is_down(&rel)
             || !self.rules.is_selected(&rel)
-            || discover::other_dialect(abs, self.dialect).is_some()
         {
             return None;
         }
-        let candidate = Candidate {
+        let mut candidate = Candidate {
             abs_path: abs.to_path_buf(),
-            migration: self.rules.is_migration(&rel),
+            migration: false,
             path: rel,
             kind,
+            claim: sources::Claim::default(),
         };
+        candidate.claim = classify(&candidate, "", &self.rules, &self.overrides);
+        ignore_other_dialect(&mut candidate, self.dialect);
         let i = self.slots.len();
         let output = crate::process_text(FileId(i as u32), &candidate, String::new(), self.dialect);
         self.slots.push(Slot { candidate, output });
@@ -250,6 +348,45 @@ impl Project {
         self.order.insert(at, i);
         Some(i)
     }
+}
+
+/// The readers' claim on a file (see [`sources::classify`]); a file no reader claims that
+/// matches a `migrations` glob of the config is a migration. Sets `c.migration`.
+fn classify(
+    c: &Candidate,
+    text: &str,
+    rules: &PathRules,
+    overrides: &[(globset::GlobMatcher, Role)],
+) -> sources::Claim {
+    let lower = c.path.to_ascii_lowercase();
+    let info = sources::FileInfo {
+        path: &c.path,
+        lower: &lower,
+        abs: &c.abs_path,
+        kind: c.kind,
+        text,
+    };
+    let mut claim = sources::classify(&info, overrides);
+    if claim.reader == "default" && claim.role == Role::Application && rules.is_migration(&c.path) {
+        claim.reader = "config";
+        claim.role = Role::Migration;
+        claim.reason = "matches a migration glob (`migrations` in idxlint.toml)".into();
+    }
+    claim
+}
+
+/// A file named for another dialect than `dialect` is not read.
+fn ignore_other_dialect(c: &mut Candidate, dialect: Dialect) {
+    if let Some(named) = c.claim.named_dialect {
+        if named != sources::dialect::name_of(dialect) {
+            c.claim.role = Role::Ignored;
+            c.claim.reason = format!(
+                "written for {named} (the dialect is {})",
+                sources::dialect::name_of(dialect)
+            );
+        }
+    }
+    c.migration = c.claim.role == Role::Migration;
 }
 
 /// The canonical form of a path, as discovery stores it; for a file that does not exist
@@ -342,5 +479,54 @@ mod tests {
         // Files the config does not read are refused.
         assert!(!project.set_text(&root.join("notes.txt"), "SELEC".into()));
         assert!(!project.set_text(&root.join("migrations/1.down.sql"), "SELEC".into()));
+    }
+
+    #[test]
+    fn an_edited_file_is_classified_again_from_its_new_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(
+            root,
+            "migrations/00001_init.sql",
+            "CREATE TABLE kites (id int, colour text);\n",
+        );
+        write(
+            root,
+            "app.py",
+            "cur.execute(\"SELECT id FROM kites WHERE colour = %s\", (c,))\n",
+        );
+        let config = Config::default();
+        let paths = [root.to_path_buf()];
+        let mut project = Project::load(root, &paths, &config, &Options::default());
+        let first = project.analyze();
+        assert_eq!(
+            rules_of(&first),
+            vec![("app.py".to_string(), "missing-index")]
+        );
+        // The buffer becomes a goose file: its Down section (an index) is not applied.
+        let m = root.join("migrations/00001_init.sql");
+        assert!(project.set_text(
+            &m,
+            "-- +goose Up\nCREATE TABLE kites (id int, colour text);\n-- +goose Down\n\
+             CREATE INDEX kites_colour ON kites (colour);\n"
+                .into()
+        ));
+        let edited = project.analyze();
+        assert_eq!(rules_of(&edited), rules_of(&first));
+        let e = edited
+            .plan
+            .entries
+            .iter()
+            .find(|e| e.path == "migrations/00001_init.sql")
+            .expect("listed");
+        assert_eq!((e.reader, e.role), ("goose", Role::Migration));
+        // Up and Down swapped: the index is applied and the query is served.
+        assert!(project.set_text(
+            &m,
+            "-- +goose Up\nCREATE TABLE kites (id int, colour text);\n\
+             CREATE INDEX kites_colour ON kites (colour);\n-- +goose Down\nDROP TABLE kites;\n"
+                .into()
+        ));
+        assert!(rules_of(&project.analyze()).is_empty());
     }
 }

@@ -59,6 +59,15 @@ struct SummaryOut {
     parsed: usize,
     skipped: usize,
     findings: usize,
+    schema: SchemaSummaryOut,
+}
+
+/// What the schema holds and how many files built it.
+#[derive(Serialize)]
+struct SchemaSummaryOut {
+    tables: usize,
+    indexes: usize,
+    sources: usize,
 }
 
 #[derive(Serialize)]
@@ -118,6 +127,16 @@ pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             parsed: analysis.stats.parsed,
             skipped: analysis.skipped.len(),
             findings: analysis.diagnostics.len(),
+            schema: SchemaSummaryOut {
+                tables: analysis.schema.tables.len(),
+                indexes: analysis
+                    .schema
+                    .tables
+                    .values()
+                    .map(|t| t.indexes.len())
+                    .sum(),
+                sources: analysis.plan.folded(),
+            },
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

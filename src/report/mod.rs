@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod json;
 pub mod sarif;
 pub mod schema;
+pub mod sources;
 
 use crate::source::{LineCol, Location, SourceDb};
 use std::path::Path;

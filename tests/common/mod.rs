@@ -61,6 +61,7 @@ pub fn rich_analysis() -> idxlint::Analysis {
         skipped: Vec::new(),
         stats: Default::default(),
         inserted: Default::default(),
+        plan: Default::default(),
     }
 }
 
