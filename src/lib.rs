@@ -19,6 +19,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod extract;
+pub mod history;
 pub mod lsp;
 pub mod model;
 pub mod parse;
@@ -27,6 +28,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suggest;
+pub mod suggest_forms;
 pub mod suppress;
 
 use config::{Config, RuleSetting};
@@ -79,6 +81,9 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
     pub stats: Stats,
+    /// Notes for `--verbose` from the steps after analysis (findings hidden on applied
+    /// migrations, ...).
+    pub notes: Vec<String>,
 }
 
 /// What the per-file stages (read, extract, parse) produce for one file.
@@ -192,12 +197,9 @@ pub(crate) fn whole_program(
     let (queries, unresolved) = model::usage::analyze_all(&schema, &query_stmts);
 
     // 5. Rules.
-    let steps = model::migration::steps(
-        &schema_stmts,
-        &sources,
-        config.migration_runner.unwrap_or_default(),
-    );
-    let ctx = rules::Context::new(&schema, &queries, &steps, config, dialect);
+    let steps = model::migration::steps(&schema_stmts, &sources, config.migration_runner);
+    let ctx = rules::Context::new(&schema, &queries, &steps, config, dialect)
+        .with_unresolved(&unresolved);
     for rule in rules::RULES {
         let RuleSetting::On(severity) = config.rule_setting(rule.name, rule.default_severity)
         else {
@@ -212,6 +214,12 @@ pub(crate) fn whole_program(
         }
     }
     diagnostics.retain(|d| !matches!(config.rule_setting(d.rule, d.severity), RuleSetting::Off));
+    // Dumps and setup scripts are never run against a live database: no safety findings.
+    diagnostics.retain(|d| {
+        let f = sources.get(d.location.file);
+        !(rules::MIGRATION_SAFETY.contains(&d.rule)
+            && model::migration::is_snapshot(&f.path, &f.text))
+    });
 
     // 6. Suppressions, then a deterministic order.
     suppress::apply(&sources, &suppressions, &mut diagnostics, config);
@@ -243,6 +251,7 @@ pub(crate) fn whole_program(
         diagnostics,
         skipped,
         stats,
+        notes: Vec::new(),
     };
     (analysis, returned)
 }

@@ -56,6 +56,7 @@ pub fn rich_analysis() -> idxlint::Analysis {
         diagnostics: vec![d],
         skipped: Vec::new(),
         stats: Default::default(),
+        notes: Vec::new(),
     }
 }
 
