@@ -132,10 +132,14 @@ pub fn detect_in(dir: &Path) -> Runner {
 /// text)`, sorted by path.
 fn folder_files(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let base = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // The last two folder names: enough for the runners' path conventions (`db/migrate`).
+    let base: Vec<String> = dir
+        .components()
+        .rev()
+        .take(2)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let base = base.into_iter().rev().collect::<Vec<_>>().join("/");
     let Ok(rd) = std::fs::read_dir(dir) else {
         return out;
     };
@@ -533,8 +537,18 @@ fn alembic(dir: &Path, now: &str, stmts: &[&PlannedSql]) -> NewFile {
     if !any {
         t.push_str("        pass\n");
     }
+    // Follow a date-first `file_template` when the folder uses one, so the new revision
+    // also sorts last.
+    let dated = names_in(dir)
+        .iter()
+        .any(|n| n.ends_with(".py") && leading_digits(n) >= 8);
+    let name = if dated {
+        format!("{now}_{rev}_add_missing_indexes.py")
+    } else {
+        format!("{rev}_add_missing_indexes.py")
+    };
     NewFile {
-        path: dir.join(format!("{rev}_add_missing_indexes.py")),
+        path: dir.join(name),
         text: t,
     }
 }

@@ -504,10 +504,21 @@ fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec
         let transaction_reason = if explicit_tx {
             Some("inside BEGIN ... COMMIT".to_string())
         } else if wrapped {
-            Some(format!(
-                "the {} runner wraps this migration in a transaction",
-                run.runner.name()
-            ))
+            Some(match run.runner {
+                Runner::GolangMigrate | Runner::Prisma | Runner::Diesel | Runner::Dbmate
+                    if counted > 1 =>
+                {
+                    format!(
+                        "{} sends this migration's {counted} statements as one query, which \
+                         PostgreSQL runs as one transaction",
+                        run.runner.name()
+                    )
+                }
+                _ => format!(
+                    "the {} runner wraps this migration in a transaction",
+                    run.runner.name()
+                ),
+            })
         } else {
             None
         };
