@@ -301,7 +301,7 @@ fn suggest_write_passes_its_own_check(runner: &str) -> Vec<String> {
     let out = idxlint(p, &["suggest", "--write", "."]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{runner}: {err}");
-    assert!(err.contains(&format!("form)")), "{runner}: {err}");
+    assert!(err.contains("form)"), "{runner}: {err}");
     let after = findings(&idxlint(
         p,
         &["check", "--format", "json", "--all-migrations", "."],
