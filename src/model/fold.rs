@@ -15,6 +15,9 @@
 //!   `<table>_<cols>_idx`, `<table>_<cols>_fkey` (with a numeric suffix on a clash).
 //! - Dropping a column drops the indexes and foreign keys that use it (as PostgreSQL
 //!   does); renaming a column or a table carries its indexes and foreign keys along.
+//! - Every index a statement removes (`DROP INDEX`, `DROP CONSTRAINT`, a dropped column's
+//!   indexes) and every dropped or renamed column is kept in [`Schema::removals`] with the
+//!   statement's location, so rules can tell what was there just before it.
 
 use crate::diagnostic::Diagnostic;
 use crate::model::expr::normalize_expr;
