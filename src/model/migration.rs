@@ -411,6 +411,14 @@ pub fn steps(
     configured: Option<Runner>,
 ) -> Vec<Step> {
     let hyper = hypertables(statements);
+    // pop keeps dialect-neutral `NNN_name.up.sql` files beside its `.postgres.`/`.autocommit.`
+    // ones: in a folder that has pop files, every `.up.sql` is pop's.
+    let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+    let pop_folders: HashSet<String> = sources
+        .iter()
+        .filter(|(_, f)| Runner::detect(&f.path, "") == Some(Runner::Pop))
+        .map(|(_, f)| folder(&f.path))
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < statements.len() {
@@ -422,7 +430,12 @@ pub fn steps(
         let f = sources.get(file);
         if !is_snapshot(&f.path, &f.text) {
             let runner = configured
-                .or_else(|| Runner::detect(&f.path, &f.text))
+                .or_else(|| match Runner::detect(&f.path, &f.text) {
+                    Some(Runner::GolangMigrate) if pop_folders.contains(&folder(&f.path)) => {
+                        Some(Runner::Pop)
+                    }
+                    r => r,
+                })
                 .unwrap_or_default();
             let run = FileRun {
                 runner,
