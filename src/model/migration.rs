@@ -413,7 +413,10 @@ pub fn steps(
     let hyper = hypertables(statements);
     // pop keeps dialect-neutral `NNN_name.up.sql` files beside its `.postgres.`/`.autocommit.`
     // ones: in a folder that has pop files, every `.up.sql` is pop's.
-    let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+    let folder = |p: &str| {
+        p.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
     let pop_folders: HashSet<String> = sources
         .iter()
         .filter(|(_, f)| Runner::detect(&f.path, "") == Some(Runner::Pop))
@@ -598,5 +601,93 @@ fn classify(s: &Statement, words: &[String]) -> (StepKind, Option<String>) {
                 _ => (StepKind::Other, None),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_runners_from_names_and_text() {
+        let d = Runner::detect;
+        assert_eq!(
+            d("migrations/2024-01-01-000000_users/up.sql", ""),
+            Some(Runner::Diesel)
+        );
+        assert_eq!(
+            d("prisma/migrations/20240101000000_init/migration.sql", ""),
+            Some(Runner::Prisma)
+        );
+        assert_eq!(d("db/00002_x.sql", "-- +goose Up\n"), Some(Runner::Goose));
+        assert_eq!(d("db/2024_x.sql", "-- migrate:up\n"), Some(Runner::Dbmate));
+        assert_eq!(d("db/migration/V2__idx.sql", ""), Some(Runner::Flyway));
+        assert_eq!(d("db/migration/V2_1__idx.sql", ""), Some(Runner::Flyway));
+        assert_eq!(d("m/1_x.autocommit.up.sql", ""), Some(Runner::Pop));
+        assert_eq!(d("m/1_x.postgres.up.sql", ""), Some(Runner::Pop));
+        assert_eq!(d("m/000001_x.up.sql", ""), Some(Runner::GolangMigrate));
+        assert_eq!(d("db/migrate/2024_x.rb", ""), Some(Runner::Rails));
+        assert_eq!(
+            d("alembic/versions/a_x.py", "down_revision = None"),
+            Some(Runner::Alembic)
+        );
+        assert_eq!(
+            d(
+                "shop/migrations/0001_x.py",
+                "class Migration(migrations.Migration):"
+            ),
+            Some(Runner::Django)
+        );
+        assert_eq!(d("sqitch/deploy/users.sql", ""), Some(Runner::Sqitch));
+        assert_eq!(d("migrations/0001_init.sql", ""), None);
+        assert_eq!(d("Vendor__notes.sql", ""), None);
+    }
+
+    #[test]
+    fn alembic_autocommit_block_is_indentation() {
+        let text = "def upgrade():\n    op.execute(\"A\")\n    with op.get_context().autocommit_block():\n        op.execute(\"B\")\n\n        op.execute(\"C\")\n    op.execute(\"D\")\n";
+        let at = |s: &str| text.find(s).unwrap();
+        assert!(!in_python_block(text, at("\"A\""), "autocommit_block()"));
+        assert!(in_python_block(text, at("\"B\""), "autocommit_block()"));
+        assert!(in_python_block(text, at("\"C\""), "autocommit_block()"));
+        assert!(!in_python_block(text, at("\"D\""), "autocommit_block()"));
+    }
+
+    #[test]
+    fn dumps_and_setup_scripts_are_snapshots() {
+        assert!(is_snapshot("db/schema.sql", ""));
+        assert!(is_snapshot("db/structure.sql", ""));
+        assert!(is_snapshot("scripts/pg-dump-2020.sql", ""));
+        assert!(is_snapshot("sql/create_indexes.sql", ""));
+        assert!(is_snapshot(
+            "x.sql",
+            "--\n-- PostgreSQL database dump\n--\n"
+        ));
+        assert!(!is_snapshot(
+            "migrations/0002_add_index.sql",
+            "CREATE INDEX a ON t (x);"
+        ));
+        assert!(!is_snapshot("migrations/0001_init.py", ""));
+    }
+
+    #[test]
+    fn finds_hypertables() {
+        let stmt = |text: &str| Statement {
+            location: Location {
+                file: crate::source::FileId(0),
+                range: 0..text.len(),
+            },
+            text: text.to_string(),
+            fragment_kind: crate::extract::FragmentKind::SqlFile,
+            ast: None,
+            error: None,
+            repaired: false,
+            recognized: false,
+        };
+        let h = hypertables(&[
+            stmt("SELECT create_hypertable('readings', 'taken_at')"),
+            stmt("SELECT create_hypertable( 'metrics.samples', by_range('at'))"),
+        ]);
+        assert!(h.contains("readings") && h.contains("samples"), "{h:?}");
     }
 }
