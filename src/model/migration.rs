@@ -404,7 +404,7 @@ fn head_words(text: &str) -> Vec<String> {
 
 /// The steps of `statements` (schema statements in migration order). `configured` is
 /// `migration-runner` from the config; without it each file's runner is detected.
-/// Dumps and setup scripts ([`is_snapshot`]) yield no steps.
+/// Dumps and setup scripts ([`is_snapshot`]) and ORM model files yield no steps.
 pub fn steps(
     statements: &[Statement],
     sources: &SourceDb,
@@ -431,7 +431,13 @@ pub fn steps(
             .position(|s| s.location.file != file)
             .map_or(statements.len(), |n| i + n);
         let f = sources.get(file);
-        if !is_snapshot(&f.path, &f.text) {
+        // An ORM model declaration (`schema.rb`, `models.py`, `schema.prisma`) is the desired
+        // state, not a script that runs: only ORM DDL in migration folders is a step.
+        let orm_model = statements[i..end]
+            .iter()
+            .any(|s| matches!(s.fragment_kind, crate::extract::FragmentKind::OrmSchema(_)))
+            && !(f.path.contains("migrat") || f.path.contains("/versions/"));
+        if !orm_model && !is_snapshot(&f.path, &f.text) {
             let runner = configured
                 .or_else(|| match Runner::detect(&f.path, &f.text) {
                     Some(Runner::GolangMigrate) if pop_folders.contains(&folder(&f.path)) => {
