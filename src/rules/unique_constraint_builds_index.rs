@@ -57,10 +57,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         );
         d.reason = Some("the constraint's unique index is built under a lock that blocks inserts, updates and deletes".into());
         let runner = if step.in_transaction {
-            format!(
-                " (for the CREATE UNIQUE INDEX CONCURRENTLY: {})",
-                step.no_transaction_advice()
-            )
+            format!(" ({})", step.no_transaction_advice())
         } else {
             String::new()
         };
