@@ -48,7 +48,8 @@ the drop). Change the queries before dropping or renaming a column they use.
   dropped index (statistics, selectivity) is not known.
 - An index created and dropped in the same migration file is not reported (nothing can have
   used it).
-- Only queries idxlint can analyze count; queries built at run time are not seen.
+- Only queries idxlint can analyze count; queries built at run time are not seen. Queries
+  in the dropping migration itself (a data change before the drop) do not count.
 - A migration-safety rule: by default only migrations not yet on the default branch are
   judged (see `--all-migrations`).
 
@@ -115,7 +116,7 @@ fn column_finding(
     column: &str,
     renamed_to: Option<&str>,
 ) -> Option<Diagnostic> {
-    let users = column_users(ctx, table, column);
+    let users = column_users(ctx, removal, table, column);
     if users.is_empty() {
         return None;
     }
@@ -159,7 +160,12 @@ fn index_users<'q>(ctx: &Context<'q>, removal: &Removal, index: &Index) -> Vec<&
     let mut before = table.clone();
     before.indexes.push(index.clone());
     let mut lost = Vec::new();
-    for query in ctx.queries {
+    // A query in the dropping migration itself is a data change that ran beside it.
+    for query in ctx
+        .queries
+        .iter()
+        .filter(|q| q.location.file != removal.at.file)
+    {
         let loses = query.accesses.iter().enumerate().any(|(i, a)| {
             a.table == table.name
                 && coverage::gap(ctx.schema, table, &query.accesses, i, ctx.dialect).is_some()
@@ -173,7 +179,12 @@ fn index_users<'q>(ctx: &Context<'q>, removal: &Removal, index: &Index) -> Vec<&
 }
 
 /// Queries without a verdict because they name `table.column`, which the schema lacks.
-fn column_users<'q>(ctx: &Context<'q>, table: &str, column: &str) -> Vec<&'q Query> {
+fn column_users<'q>(
+    ctx: &Context<'q>,
+    removal: &Removal,
+    table: &str,
+    column: &str,
+) -> Vec<&'q Query> {
     if ctx
         .schema
         .tables
@@ -185,6 +196,7 @@ fn column_users<'q>(ctx: &Context<'q>, table: &str, column: &str) -> Vec<&'q Que
     }
     ctx.unresolved
         .iter()
+        .filter(|q| q.location.file != removal.at.file)
         .filter(|q| {
             q.accesses
                 .iter()
