@@ -8,7 +8,9 @@
 //! fail-on = "warning"             # lowest severity that makes the exit code 1
 //! postgres-version = 16           # 18+: skip scans are noted in findings
 //! migration-runner = "plain"      # plain | golang-migrate | pop | alembic | rails | django |
-//!                                 # prisma | drizzle | flyway | sqitch
+//!                                 # prisma | drizzle | flyway | sqitch | diesel | goose |
+//!                                 # dbmate (default: detected from the files)
+//! all-migrations = false          # true: migration-safety rules judge applied migrations too
 //!
 //! [schema-sources]                # glob -> role, overriding what idxlint recognizes
 //! "db/schema.sql" = "base"        # migration | base | dump | setup | teardown | data |
@@ -67,6 +69,10 @@ pub struct Config {
     pub postgres_version: Option<u32>,
     /// How migrations are run (which files run inside a transaction).
     pub migration_runner: Option<crate::model::migration::Runner>,
+    /// Migration-safety rules judge every migration, not only new ones (see
+    /// [`crate::history`]).
+    #[serde(default)]
+    pub all_migrations: bool,
     /// Largest file read, in bytes (default 2 MiB).
     pub max_file_size: Option<u64>,
     /// Glob -> role (`migration`, `base`, `dump`, ...): overrides the role the schema-source

@@ -22,6 +22,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod extract;
+pub mod history;
 pub mod lsp;
 pub mod model;
 pub mod orm;
@@ -32,6 +33,7 @@ pub mod rules;
 pub mod source;
 pub mod sources;
 pub mod suggest;
+pub mod suggest_forms;
 pub mod suppress;
 
 use config::{Config, RuleSetting};
@@ -88,6 +90,9 @@ pub struct Analysis {
     pub inserted: std::collections::BTreeSet<String>,
     /// The schema sources: every file's role and order, the dialect and why.
     pub plan: sources::Plan,
+    /// Notes for `--verbose` from the steps after analysis (findings hidden on applied
+    /// migrations, ...).
+    pub notes: Vec<String>,
 }
 
 /// What the per-file stages (read, extract, parse) produce for one file.
@@ -207,8 +212,10 @@ pub(crate) fn whole_program(
 
     // 2b. ORM readers: model DDL folds after the SQL migrations (each ORM's authority rules
     // decide which of its sources count); ORM calls become SQL in the database's names.
-    // Migration-safety rules read the SQL migrations only: ORM DDL restates a model or a
-    // dump, not statements a runner executes as written.
+    // Migration-safety rules read the SQL migrations, and the ORM migrations whose
+    // statements a runner executes as the reader wrote them (Alembic revisions: `op.execute`
+    // strings verbatim, `op.create_index` as the SQL Alembic emits); other ORM DDL restates
+    // a model or a dump.
     let sql_schema_len = schema_stmts.len();
     let (orm_queries, orm_unresolved) = orm_stage(
         dialect,
@@ -220,6 +227,19 @@ pub(crate) fn whole_program(
         &mut stats,
     );
     query_stmts.extend(orm_queries);
+    let executed = |s: &Statement| {
+        orm_files
+            .get(s.location.file.0 as usize)
+            .and_then(|f| f.schema_source)
+            .is_some_and(|src| src.reader == "alembic")
+    };
+    // Stable: Alembic's statements keep their order, and fold after the SQL migrations as
+    // before; only other ORMs' model DDL moves after them.
+    let (mut run, rest): (Vec<Statement>, Vec<Statement>) =
+        schema_stmts.drain(sql_schema_len..).partition(executed);
+    let safety_len = sql_schema_len + run.len();
+    schema_stmts.append(&mut run);
+    schema_stmts.extend(rest);
 
     // 4. Model: the schema the migrations leave, then the access pattern of each query.
     let schema = model::fold::fold(dialect, &schema_stmts, &mut diagnostics);
@@ -228,13 +248,14 @@ pub(crate) fn whole_program(
 
     // 5. Rules.
     let steps = model::migration::steps(
-        &schema_stmts[..sql_schema_len],
+        &schema_stmts[..safety_len],
         &sources,
-        config.migration_runner.unwrap_or_default(),
+        config.migration_runner,
     );
     let inserted = model::stats::inserted_tables(&query_stmts);
     let ctx = rules::Context::new(&schema, &queries, &steps, config, dialect)
-        .with_inserted(inserted.clone());
+        .with_inserted(inserted.clone())
+        .with_unresolved(&unresolved);
     for rule in rules::RULES {
         let RuleSetting::On(severity) = config.rule_setting(rule.name, rule.default_severity)
         else {
@@ -249,6 +270,12 @@ pub(crate) fn whole_program(
         }
     }
     diagnostics.retain(|d| !matches!(config.rule_setting(d.rule, d.severity), RuleSetting::Off));
+    // Dumps and setup scripts are never run against a live database: no safety findings.
+    diagnostics.retain(|d| {
+        let f = sources.get(d.location.file);
+        !(rules::MIGRATION_SAFETY.contains(&d.rule)
+            && model::migration::is_snapshot(&f.path, &f.text))
+    });
 
     // 6. Suppressions, then a deterministic order.
     suppress::apply(&sources, &suppressions, &mut diagnostics, config);
@@ -286,6 +313,7 @@ pub(crate) fn whole_program(
         stats,
         inserted,
         plan: sources::Plan::default(),
+        notes: Vec::new(),
     };
     (analysis, returned)
 }

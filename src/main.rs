@@ -112,6 +112,10 @@ enum Command {
         /// Never use colours (colours are used only on a terminal without `NO_COLOR`).
         #[arg(long)]
         no_color: bool,
+        /// Migration-safety rules judge every migration, not only those not yet on the
+        /// default branch (see README, "Migration safety").
+        #[arg(long)]
+        all_migrations: bool,
     },
     /// List the rules.
     Rules,
@@ -379,14 +383,41 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 eprintln!("idxlint: no missing index; nothing written");
                 return Ok(ExitCode::SUCCESS);
             }
-            let dir = idxlint::suggest::migrations_dir(&analysis, &config).ok_or_else(|| {
+            let dir = idxlint::suggest_forms::target_dir(&analysis, &config).ok_or_else(|| {
                 "no migrations folder found; run without --write and save the output".to_string()
             })?;
             let now = idxlint::suggest::utc_timestamp();
-            let file = idxlint::suggest::next_migration_name(&dir, &now);
-            idxlint::suggest::write_new_file(&file, &text)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            eprintln!("idxlint: wrote {}", file.display());
+            let runner = config
+                .migration_runner
+                .unwrap_or_else(|| idxlint::suggest_forms::detect_in(&dir));
+            let stmts = idxlint::suggest_forms::statements(&plan, |p| {
+                idxlint::rules::fix::suggestion_sql(analysis.dialect, &p.table, &p.suggestion)
+            });
+            let files = idxlint::suggest_forms::files(runner, &dir, &now, &stmts);
+            if files.iter().any(|f| f.path.exists()) {
+                return Err(format!(
+                    "{} already exists; nothing written",
+                    files
+                        .iter()
+                        .find(|f| f.path.exists())
+                        .map(|f| f.path.display().to_string())
+                        .unwrap_or_default()
+                )
+                .into());
+            }
+            for f in &files {
+                if let Some(parent) = f.path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("{}: {e}", parent.display()))?;
+                }
+                idxlint::suggest::write_new_file(&f.path, &f.text)
+                    .map_err(|e| format!("{}: {e}", f.path.display()))?;
+                eprintln!(
+                    "idxlint: wrote {} ({} form)",
+                    f.path.display(),
+                    runner.name()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Inspect {
@@ -428,6 +459,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             select,
             ignore,
             no_color,
+            all_migrations,
         } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -491,6 +523,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if let Some(only) = &report_only {
                 idxlint::changed::retain_paths(&analysis.sources, only, &mut analysis.diagnostics);
             }
+            if !(all_migrations || config.all_migrations) {
+                hide_applied(&root, report_only.as_deref(), &mut analysis);
+            }
             if let Some(rev) = &ci.changed_since {
                 idxlint::changed::changed_since(&root, rev)?
                     .filter(&analysis.sources, &mut analysis.diagnostics);
@@ -548,6 +583,21 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             })
         }
     }
+}
+
+/// Hide migration-safety findings on applied migrations (see `idxlint::history`); the count
+/// goes to the `--verbose` notes.
+fn hide_applied(root: &Path, given: Option<&[String]>, analysis: &mut idxlint::Analysis) {
+    let Some(new) = idxlint::history::new_files(root) else {
+        return;
+    };
+    let hidden = idxlint::history::hide_applied(
+        &analysis.sources,
+        &new,
+        given.unwrap_or_default(),
+        &mut analysis.diagnostics,
+    );
+    analysis.notes.extend(hidden.note());
 }
 
 /// Analyze one folder (default `.`) for the commands that take a single path.

@@ -68,3 +68,35 @@ fn postgres_drops() {
 fn mysql_names_engines() {
     check_case("mysql_names_engines");
 }
+
+/// The fold keeps what each statement took away, with the statement's location: the schema
+/// just before a drop is the final one plus these (`drop-index-in-use`).
+#[test]
+fn removals_keep_what_each_statement_took_away() {
+    use idxlint::model::schema::Removed;
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/model/postgres_drops"
+    ));
+    let config = Config::discover(dir).expect("fixture config loads");
+    let analysis = analyze(dir, &[dir.to_path_buf()], &config, &Options::default());
+    let lines: Vec<String> = analysis
+        .schema
+        .removals
+        .iter()
+        .map(|r| {
+            let f = analysis.sources.get(r.at.file);
+            let line = f.lines.line_col(&f.text, r.at.range.start).line;
+            let what = match &r.what {
+                Removed::Index(i) => format!("index {} ({})", i.name, i.key_columns().join(", ")),
+                Removed::Column {
+                    table,
+                    column,
+                    renamed_to,
+                } => format!("column {table}.{column} -> {renamed_to:?}"),
+            };
+            format!("{}:{line} {what}", f.path)
+        })
+        .collect();
+    insta::assert_snapshot!("postgres_drops_removals", lines.join("\n"));
+}

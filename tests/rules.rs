@@ -212,6 +212,11 @@ fn concurrent_index_in_transaction() {
 }
 
 #[test]
+fn drop_index_in_use() {
+    check_rule("drop-index-in-use");
+}
+
+#[test]
 fn drop_index_not_concurrent() {
     check_rule("drop-index-not-concurrent");
 }

@@ -17,6 +17,7 @@ const SAFETY_RULES: &[&str] = &[
     "reindex-not-concurrent",
     "concurrent-index-in-transaction",
     "unique-constraint-builds-index",
+    "drop-index-in-use",
 ];
 
 fn fixtures() -> PathBuf {

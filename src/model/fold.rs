@@ -16,11 +16,14 @@
 //!   MySQL, as MySQL names them: `PRIMARY`, the first key column, then `_2`, `_3`.
 //! - Dropping a column drops the indexes and foreign keys that use it (as PostgreSQL
 //!   does); renaming a column or a table carries its indexes and foreign keys along.
+//! - Every index a statement removes (`DROP INDEX`, `DROP CONSTRAINT`, a dropped column's
+//!   indexes) and every dropped or renamed column is kept in [`Schema::removals`] with the
+//!   statement's location, so rules can tell what was there just before it.
 
 use crate::diagnostic::Diagnostic;
 use crate::model::expr::normalize_expr;
 use crate::model::schema::{
-    Column, ForeignKey, Index, IndexKey, IndexKind, KeyExpr, Schema, Table,
+    Column, ForeignKey, Index, IndexKey, IndexKind, KeyExpr, Removal, Removed, Schema, Table,
 };
 use crate::parse::{Dialect, Statement};
 use crate::source::{LineIndex, Location};
@@ -778,9 +781,7 @@ impl Folder<'_> {
                 self.drop_constraint(table, &ident(name))
             }
             AlterTableOperation::DropPrimaryKey { .. } => {
-                if let Some(t) = self.schema.tables.get_mut(table) {
-                    t.indexes.retain(|i| i.kind != IndexKind::PrimaryKey);
-                }
+                self.remove_indexes(Some(table), |i| i.kind == IndexKind::PrimaryKey);
             }
             AlterTableOperation::DropForeignKey { name, .. } => {
                 let name = ident(name);
@@ -845,9 +846,24 @@ impl Folder<'_> {
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
         };
+        let before = t.columns.len();
         t.columns.retain(|c| c.name != column);
+        let dropped = t.columns.len() < before;
         // PostgreSQL drops every index and constraint that uses the column.
-        t.indexes.retain(|i| !index_uses(i, column));
+        self.remove_indexes(Some(table), |i| index_uses(i, column));
+        if dropped {
+            self.schema.removals.push(Removal {
+                at: self.stmt.location.clone(),
+                what: Removed::Column {
+                    table: table.to_string(),
+                    column: column.to_string(),
+                    renamed_to: None,
+                },
+            });
+        }
+        let Some(t) = self.schema.tables.get_mut(table) else {
+            return;
+        };
         t.foreign_keys
             .retain(|f| !f.columns.iter().any(|c| c == column));
         for other in self.schema.tables.values_mut() {
@@ -858,6 +874,19 @@ impl Folder<'_> {
     }
 
     fn rename_column(&mut self, table: &str, old: &str, new: &str) {
+        let Some(t) = self.schema.tables.get_mut(table) else {
+            return;
+        };
+        if old != new && t.columns.iter().any(|c| c.name == old) {
+            self.schema.removals.push(Removal {
+                at: self.stmt.location.clone(),
+                what: Removed::Column {
+                    table: table.to_string(),
+                    column: old.to_string(),
+                    renamed_to: Some(new.to_string()),
+                },
+            });
+        }
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
         };
@@ -914,10 +943,11 @@ impl Folder<'_> {
     }
 
     fn drop_constraint(&mut self, table: &str, name: &str) {
+        // `DROP CONSTRAINT` removes constraint indexes only, never a plain index.
+        self.remove_indexes(Some(table), |i| {
+            i.name == name && i.kind != IndexKind::Index
+        });
         if let Some(t) = self.schema.tables.get_mut(table) {
-            // `DROP CONSTRAINT` removes constraint indexes only, never a plain index.
-            t.indexes
-                .retain(|i| !(i.name == name && i.kind != IndexKind::Index));
             t.foreign_keys.retain(|f| f.name.as_deref() != Some(name));
         }
     }
@@ -931,11 +961,26 @@ impl Folder<'_> {
     }
 
     fn drop_index(&mut self, table: Option<&str>, name: &str) {
+        self.remove_indexes(table, |i| i.name == name);
+    }
+
+    /// Remove the indexes matching `which` (of `table`, or of every table), recording each
+    /// in [`Schema::removals`] with this statement's location.
+    fn remove_indexes(&mut self, table: Option<&str>, which: impl Fn(&Index) -> bool) {
+        let at = self.stmt.location.clone();
+        let removals = &mut self.schema.removals;
         for t in self.schema.tables.values_mut() {
             if table.is_some_and(|tn| tn != t.name) {
                 continue;
             }
-            t.indexes.retain(|i| i.name != name);
+            let (gone, kept): (Vec<Index>, Vec<Index>) = std::mem::take(&mut t.indexes)
+                .into_iter()
+                .partition(|i| which(i));
+            t.indexes = kept;
+            removals.extend(gone.into_iter().map(|i| Removal {
+                at: at.clone(),
+                what: Removed::Index(i),
+            }));
         }
     }
 

@@ -20,6 +20,31 @@ pub struct Schema {
     /// `(table, index)` of MySQL indexes declared or altered `INVISIBLE`: the optimizer
     /// ignores them.
     pub invisible: BTreeSet<(String, String)>,
+    /// Indexes and columns that migrations took away, in migration order, with the statement
+    /// that did: with the final tables, this tells what the schema was just before that
+    /// statement (`drop-index-in-use`).
+    pub removals: Vec<Removal>,
+}
+
+/// Something a migration statement took away.
+#[derive(Debug, Clone)]
+pub struct Removal {
+    /// The statement (`DROP INDEX`, `ALTER TABLE ... DROP COLUMN`, ...).
+    pub at: Location,
+    pub what: Removed,
+}
+
+#[derive(Debug, Clone)]
+pub enum Removed {
+    /// An index as it was when dropped (by `DROP INDEX`, `DROP CONSTRAINT`, or along with a
+    /// dropped column).
+    Index(Index),
+    /// A column dropped (`renamed_to: None`) or renamed.
+    Column {
+        table: String,
+        column: String,
+        renamed_to: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -173,7 +173,11 @@ fn write_verbose(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             one_line(&q.sql, 120)
         )?;
     }
-    if !analysis.skipped.is_empty() || !analysis.unresolved.is_empty() {
+    for n in &analysis.notes {
+        writeln!(out, "note: {n}")?;
+    }
+    if !analysis.skipped.is_empty() || !analysis.unresolved.is_empty() || !analysis.notes.is_empty()
+    {
         writeln!(out)?;
     }
     Ok(())

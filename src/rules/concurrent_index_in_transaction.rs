@@ -34,13 +34,22 @@ Put the statement alone in a migration that runs outside a transaction (Rails:
 `disable_ddl_transaction!`; Alembic: `with op.get_context().autocommit_block():`; Django:
 `atomic = False`; golang-migrate: one statement per file; pop: an `.autocommit.` file).
 
+The help names the opt-out of the runner that applies the file: diesel's `metadata.toml`
+(`run_in_transaction = false`), goose's `-- +goose NO TRANSACTION`, dbmate's
+`-- migrate:up transaction:false`, Flyway's `executeInTransaction=false` script configuration.
+
 ## Known limitations
-- The runner is not detected; set `migration-runner` (default `plain`: only explicit
-  `BEGIN` counts).
+- Without `migration-runner`, the runner is detected per file: goose and dbmate by their
+  annotations, diesel by `<timestamp>_name/up.sql`, Prisma by `<timestamp>_name/migration.sql`,
+  Flyway by `V<n>__name.sql`, pop by `.autocommit.` or dialect-suffixed `.up.sql` names,
+  golang-migrate by other `NNN_name.up.sql` names, sqitch by `deploy/`, Rails by `db/migrate/*.rb`,
+  Alembic by `down_revision`, Django by `migrations.Migration`; anything else is `plain`.
+- Flyway runs a migration outside a transaction by itself when every statement is a
+  CONCURRENTLY index operation; idxlint assumes the same.
 
 ## Options
 - `migration-runner = "plain" | "golang-migrate" | "pop" | "alembic" | "rails" | "django" |
-  "prisma" | "drizzle" | "flyway" | "sqitch"`
+  "prisma" | "drizzle" | "flyway" | "sqitch" | "diesel" | "goose" | "dbmate"`
 
 ## References
 - PostgreSQL manual, CREATE INDEX ("a regular CREATE INDEX command can be performed within a
@@ -75,9 +84,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         d.reason = Some(format!(
             "PostgreSQL rejects {what} in a transaction block, so this migration fails at deploy time"
         ));
-        d.help = Some(
-            "run this statement alone, in a migration that is not wrapped in a transaction".into(),
-        );
+        d.help = Some(if step.hypertable {
+            "TimescaleDB hypertables cannot build indexes CONCURRENTLY: use CREATE INDEX ... WITH (timescaledb.transaction_per_chunk) instead".into()
+        } else {
+            step.no_transaction_advice().to_string()
+        });
         d.table = step.table.clone();
         out.push(d);
     }

@@ -63,7 +63,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             step.location.clone(),
         );
         d.reason = Some("a plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table and queues every later query behind it".into());
-        d.help = Some("use DROP INDEX CONCURRENTLY IF EXISTS, outside a transaction".into());
+        d.help = Some(if step.in_transaction {
+            format!(
+                "use DROP INDEX CONCURRENTLY IF EXISTS; {}",
+                step.no_transaction_advice()
+            )
+        } else {
+            "use DROP INDEX CONCURRENTLY IF EXISTS".into()
+        });
         d.fix = rewrite(&step.sql).map(|sql| Fix { sql });
         out.push(d);
     }

@@ -36,6 +36,12 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (custom
 retried migration must not fail on it (drop the invalid index, then retry).
 `CONCURRENTLY` cannot run inside a transaction: see `concurrent-index-in-transaction`.
 
+Under a runner that wraps migrations in a transaction, the help says how that runner runs
+one migration outside it (diesel: `run_in_transaction = false` in `metadata.toml`; goose:
+`-- +goose NO TRANSACTION`; Rails: `disable_ddl_transaction!`; ...). On a TimescaleDB
+hypertable (`create_hypertable(...)` in a migration), where CONCURRENTLY is refused, it
+advises `WITH (timescaledb.transaction_per_chunk)` instead.
+
 ## Known limitations
 - A table created by an earlier migration that runs in the same deployment as this one is
   still empty; idxlint cannot know that and reports the index.
@@ -75,8 +81,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         d.reason = Some(format!(
             "a plain CREATE INDEX holds a SHARE lock on {table}: inserts, updates and deletes wait for the whole build"
         ));
+        if step.hypertable {
+            // TimescaleDB refuses CONCURRENTLY on hypertables; it builds chunk by chunk.
+            d.help = Some("TimescaleDB hypertables cannot build indexes CONCURRENTLY: add WITH (timescaledb.transaction_per_chunk), which locks one chunk at a time".into());
+            d.table = Some(table.clone());
+            out.push(d);
+            continue;
+        }
         d.help = Some(if step.in_transaction {
-            "use CREATE INDEX CONCURRENTLY IF NOT EXISTS, in a migration that does not run in a transaction".into()
+            format!(
+                "use CREATE INDEX CONCURRENTLY IF NOT EXISTS; {}",
+                step.no_transaction_advice()
+            )
         } else {
             "use CREATE INDEX CONCURRENTLY IF NOT EXISTS".into()
         });

@@ -23,6 +23,9 @@ pub struct Context<'a> {
     pub dialect: Dialect,
     /// The DDL statements of migration files, in order.
     pub steps: &'a [Step],
+    /// Queries naming tables or columns the schema does not declare (no verdict); empty
+    /// unless [`Context::with_unresolved`] gave them.
+    pub unresolved: &'a [Query],
     /// Accesses no index serves, computed once for the rules that report them.
     gaps: OnceLock<Vec<GapSite<'a>>>,
     /// Tables the application code inserts into (for the statistics' append-only class).
@@ -52,6 +55,7 @@ impl<'a> Context<'a> {
             config,
             dialect,
             steps,
+            unresolved: &[],
             gaps: OnceLock::new(),
             inserted: Default::default(),
             stats: OnceLock::new(),
@@ -75,6 +79,12 @@ impl<'a> Context<'a> {
                 .collect();
             Stats::new(self.config, &self.inserted, &changed)
         })
+    }
+
+    /// The same context, knowing the queries without a verdict (a dropped column's users).
+    pub fn with_unresolved(mut self, unresolved: &'a [Query]) -> Self {
+        self.unresolved = unresolved;
+        self
     }
 
     /// Every access of every query that no index serves, on tables that are not small,
@@ -141,6 +151,7 @@ pub struct Rule {
 
 pub mod concurrent_index_in_transaction;
 pub mod covering_index;
+pub mod drop_index_in_use;
 pub mod drop_index_not_concurrent;
 pub mod duplicate_index;
 pub mod fix;
@@ -173,10 +184,26 @@ pub static RULES: &[&Rule] = &[
     &index_not_concurrent::RULE,
     &concurrent_index_in_transaction::RULE,
     &drop_index_not_concurrent::RULE,
+    &drop_index_in_use::RULE,
     &reindex_not_concurrent::RULE,
     &unique_constraint_builds_index::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
+];
+
+/// Migration-safety rules: they judge what a migration does when it runs (locks, statements
+/// PostgreSQL refuses, indexes it takes away), so they matter only for migrations that have
+/// not run yet (see [`crate::history`]) and never for dumps or setup scripts.
+/// `volatile-index-expression` is one: PostgreSQL refuses such an index at deploy time, so on
+/// an applied migration it can only be a false alarm.
+pub const MIGRATION_SAFETY: &[&str] = &[
+    "index-not-concurrent",
+    "concurrent-index-in-transaction",
+    "drop-index-not-concurrent",
+    "reindex-not-concurrent",
+    "unique-constraint-builds-index",
+    "volatile-index-expression",
+    "drop-index-in-use",
 ];
 
 /// Rules that run only when `idxlint.toml` or `--select` names them (hints, not problems).

@@ -57,8 +57,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             step.location.clone(),
         );
         d.reason = Some("REINDEX takes locks that block writes, and reads using the index, for the whole rebuild".into());
-        d.help =
-            Some("use REINDEX ... CONCURRENTLY (PostgreSQL 12+), outside a transaction".into());
+        d.help = Some(if step.in_transaction {
+            format!(
+                "use REINDEX ... CONCURRENTLY (PostgreSQL 12+); {}",
+                step.no_transaction_advice()
+            )
+        } else {
+            "use REINDEX ... CONCURRENTLY (PostgreSQL 12+)".into()
+        });
         out.push(d);
     }
 }

@@ -56,8 +56,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             step.location.clone(),
         );
         d.reason = Some("the constraint's unique index is built under a lock that blocks inserts, updates and deletes".into());
+        let runner = if step.in_transaction {
+            format!(" ({})", step.no_transaction_advice())
+        } else {
+            String::new()
+        };
         d.help = Some(format!(
-            "create the index first with CREATE UNIQUE INDEX CONCURRENTLY, then ALTER TABLE {table} ADD CONSTRAINT ... UNIQUE USING INDEX ..."
+            "create the index first with CREATE UNIQUE INDEX CONCURRENTLY{runner}, then ALTER TABLE {table} ADD CONSTRAINT ... UNIQUE USING INDEX ..."
         ));
         d.table = Some(table.clone());
         out.push(d);

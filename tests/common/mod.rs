@@ -62,6 +62,7 @@ pub fn rich_analysis() -> idxlint::Analysis {
         stats: Default::default(),
         inserted: Default::default(),
         plan: Default::default(),
+        notes: Vec::new(),
     }
 }
 
