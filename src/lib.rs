@@ -213,9 +213,10 @@ pub(crate) fn whole_program(
     // 2b. ORM readers: model DDL folds after the SQL migrations (each ORM's authority rules
     // decide which of its sources count); ORM calls become SQL in the database's names.
     // Migration-safety rules read the SQL migrations, and the ORM migrations whose
-    // statements a runner executes as the reader wrote them (Alembic revisions: `op.execute`
-    // strings verbatim, `op.create_index` as the SQL Alembic emits); other ORM DDL restates
-    // a model or a dump.
+    // statements a runner executes as the reader wrote them (Alembic revisions, Django and Rails
+    // migrations: `op.execute`/`RunSQL`/`execute` strings verbatim, `op.create_index`,
+    // `AddIndex`, `add_index` as
+    // the SQL they emit); other ORM DDL restates a model or a dump.
     let sql_schema_len = schema_stmts.len();
     let (orm_queries, orm_unresolved) = orm_stage(
         dialect,
@@ -231,7 +232,7 @@ pub(crate) fn whole_program(
         orm_files
             .get(s.location.file.0 as usize)
             .and_then(|f| f.schema_source)
-            .is_some_and(|src| src.reader == "alembic")
+            .is_some_and(|src| matches!(src.reader, "alembic" | "django-migrations" | "db/migrate"))
     };
     // Stable: Alembic's statements keep their order, and fold after the SQL migrations as
     // before; only other ORMs' model DDL moves after them.
