@@ -61,8 +61,10 @@ pub struct Config {
     pub postgres_version: Option<u32>,
     /// How migrations are run (which files run inside a transaction).
     pub migration_runner: Option<crate::model::migration::Runner>,
-    /// Largest file read, in bytes (default 2 MiB).
+    /// Largest application file read, in bytes (default 2 MiB).
     pub max_file_size: Option<u64>,
+    /// Largest schema source read (`.sql` files, migrations), in bytes (default 64 MiB).
+    pub max_schema_file_size: Option<u64>,
     /// Where the config was loaded from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,

@@ -41,8 +41,29 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use suppress::Suppressions;
 
-/// Default largest file read: 2 MiB. Bigger files are generated or data, not code.
+/// Default largest application file read: 2 MiB. Bigger files are generated or data.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+/// Default largest schema source read (migrations, dumps, `structure.sql`, every `.sql`
+/// file): 64 MiB. The schema cannot be right without them, and reading one costs memory
+/// in proportion to its size only.
+pub const DEFAULT_MAX_SCHEMA_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The end of the reason given for a schema source that was not read; the CLI prints such
+/// files as warnings on stderr in every format.
+pub const SCHEMA_LOST: &str = "the tables and indexes it declares are missing from the schema";
+
+/// The size limit for one candidate: schema sources (`.sql` files and migrations) get
+/// `max-schema-file-size`, application files `max-file-size`.
+pub(crate) fn size_limit(c: &Candidate, config: &Config) -> u64 {
+    if matches!(c.kind, FileKind::Sql) || c.migration {
+        config
+            .max_schema_file_size
+            .unwrap_or(DEFAULT_MAX_SCHEMA_FILE_SIZE)
+    } else {
+        config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
+    }
+}
 
 /// Options of one run besides the config file.
 #[derive(Debug, Clone, Default)]
@@ -156,7 +177,8 @@ pub(crate) fn whole_program(
             } else {
                 let kind = stmt.kind();
                 let app = matches!(stmt.fragment_kind, extract::FragmentKind::HostString(_));
-                if (!app || options.app_parse_errors) && !parse::skipped_kind(&kind) {
+                let too_deep = stmt.error.as_ref().is_some_and(|e| e.too_deep);
+                if too_deep || ((!app || options.app_parse_errors) && !parse::skipped_kind(&kind)) {
                     diagnostics.extend(rules::parse_error::diagnostic(&stmt));
                 }
                 *stats.unparsed_by_kind.entry(kind).or_default() += 1;
@@ -271,8 +293,24 @@ pub fn sort_diagnostics(sources: &SourceDb, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Stages 2 and 3 for one file: read it, extract its SQL, parse its statements.
-pub(crate) fn read_file(id: FileId, c: &Candidate, dialect: Dialect, max_size: u64) -> FileOutput {
-    match read_text(&c.abs_path, max_size) {
+pub(crate) fn read_file(
+    id: FileId,
+    c: &Candidate,
+    dialect: Dialect,
+    config: &Config,
+) -> FileOutput {
+    let max_size = size_limit(c, config);
+    let schema = matches!(c.kind, FileKind::Sql) || c.migration;
+    match read_text(&c.abs_path, max_size).map_err(|reason| {
+        if schema && reason.starts_with("too large") {
+            format!(
+                "schema source {}: {SCHEMA_LOST}",
+                reason.replace("max-file-size", "max-schema-file-size")
+            )
+        } else {
+            reason
+        }
+    }) {
         Ok(text) => process_text(id, c, text, dialect),
         Err(reason) => FileOutput {
             source: SourceFile::new(c.path.clone(), c.abs_path.clone(), String::new()),

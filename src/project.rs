@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::discover::{self, Candidate, PathRules, Skipped};
 use crate::parse::Dialect;
 use crate::source::{FileId, SourceFile};
-use crate::{Analysis, FileOutput, Options, DEFAULT_MAX_FILE_SIZE};
+use crate::{Analysis, FileOutput, Options};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,7 +35,6 @@ pub struct Project {
     config: Config,
     options: Options,
     dialect: Dialect,
-    max_size: u64,
     rules: PathRules,
     slots: Vec<Slot>,
     /// Absolute path -> index in `slots` (= the file's `FileId`).
@@ -50,7 +49,6 @@ impl Project {
     /// Stages 1 to 3 over `paths`, from disk (relative paths are relative to `root`).
     pub fn load(root: &Path, paths: &[PathBuf], config: &Config, options: &Options) -> Project {
         let dialect = options.dialect.or(config.dialect).unwrap_or_default();
-        let max_size = config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
 
         // 1. Discover the files.
         let (candidates, skipped) = discover::discover(root, paths, config, dialect);
@@ -59,7 +57,7 @@ impl Project {
         let outputs: Vec<FileOutput> = candidates
             .par_iter()
             .enumerate()
-            .map(|(i, c)| crate::read_file(FileId(i as u32), c, dialect, max_size))
+            .map(|(i, c)| crate::read_file(FileId(i as u32), c, dialect, config))
             .collect();
         let slots: Vec<Slot> = candidates
             .into_iter()
@@ -77,7 +75,6 @@ impl Project {
             config: config.clone(),
             options: options.clone(),
             dialect,
-            max_size,
             rules: PathRules::new(config),
             slots,
             by_path,
@@ -160,7 +157,7 @@ impl Project {
                 FileId(i as u32),
                 &slot.candidate,
                 self.dialect,
-                self.max_size,
+                &self.config,
             )
         } else {
             crate::process_text(

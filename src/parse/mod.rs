@@ -5,6 +5,7 @@
 //! Statements that sqlparser rejects but that shape the schema get a targeted repair
 //! ([`fallback`]) and a second try, so a table or index is not lost to a grammar gap.
 
+pub mod depth;
 pub mod fallback;
 
 use crate::extract::{Fragment, FragmentKind};
@@ -53,6 +54,9 @@ pub struct ParseError {
     pub message: String,
     /// Where sqlparser stopped, in the host file.
     pub location: Location,
+    /// The statement was not parsed at all: its operators nest deeper than
+    /// [`depth::MAX_DEPTH`] (reported even in application strings: it is never a template).
+    pub too_deep: bool,
 }
 
 /// One statement of a fragment.
@@ -107,6 +111,22 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                 repaired: false,
                 recognized: false,
             };
+            let depth = depth::depth_bound(&stmt.text);
+            if depth > depth::MAX_DEPTH {
+                stmt.error = Some(ParseError {
+                    message: format!(
+                        "operators nest about {depth} deep, more than idxlint analyzes safely \
+                         ({}); split the expression",
+                        depth::MAX_DEPTH
+                    ),
+                    location: Location {
+                        file,
+                        range: stmt.location.range.start..stmt.location.range.start,
+                    },
+                    too_deep: true,
+                });
+                return stmt;
+            }
             match parse_one(d.as_ref(), &stmt.text) {
                 Ok(ast) => stmt.ast = Some(ast),
                 Err(message) => {
@@ -127,6 +147,7 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                                 file,
                                 range: at..at,
                             },
+                            too_deep: false,
                         });
                     }
                 }
