@@ -334,9 +334,15 @@ pub(crate) fn process_text(
         FileKind::Sql => vec![Fragment::sql_file(&text)],
         FileKind::Host(lang) => extract::extract_host(lang, &text),
     };
+    // A migration's queries are never analyzed: trim each tree as it is parsed.
+    let trim = |s: &mut Statement| {
+        if c.migration {
+            parse::slim_migration_statement(s);
+        }
+    };
     let statements: Vec<Statement> = fragments
         .iter()
-        .flat_map(|f| parse::parse_fragment(dialect, id, f))
+        .flat_map(|f| parse::parse_fragment_with(dialect, id, f, trim))
         .collect();
     let (schema_source, query_source) = match c.kind {
         // Every .sql file may declare schema; its queries count unless it is a migration.

@@ -93,6 +93,18 @@ impl Statement {
 
 /// Parse every statement of `frag` in `file`.
 pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<Statement> {
+    parse_fragment_with(dialect, file, frag, |_| {})
+}
+
+/// Parse every statement of `frag` in `file`, handing each to `each` as soon as it is parsed
+/// (before the next one is): a caller that needs only part of a syntax tree trims it there,
+/// so a file's memory peak is one whole tree, not all of them.
+pub fn parse_fragment_with(
+    dialect: Dialect,
+    file: FileId,
+    frag: &Fragment,
+    mut each: impl FnMut(&mut Statement),
+) -> Vec<Statement> {
     let d = dialect.sqlparser();
     frag.statements()
         .into_iter()
@@ -152,9 +164,31 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                     }
                 }
             }
+            each(&mut stmt);
             stmt
         })
         .collect()
+}
+
+/// Trim a statement of a migration (a file whose queries are not analyzed) to what the
+/// schema fold and the migration steps read: an `INSERT` keeps its table, not its rows
+/// (seed data and dumps are most of a big migration); `UPDATE`, `DELETE` and `SELECT`, one-off
+/// data changes, keep only their text and count as understood.
+pub fn slim_migration_statement(stmt: &mut Statement) {
+    use sqlparser::ast::Statement as S;
+    match &mut stmt.ast {
+        Some(S::Insert(ins)) => {
+            ins.source = None;
+            ins.assignments.clear();
+            ins.on = None;
+            ins.returning = None;
+        }
+        Some(S::Query(_) | S::Update(_) | S::Delete(_)) => {
+            stmt.ast = None;
+            stmt.recognized = true;
+        }
+        _ => {}
+    }
 }
 
 fn parse_one(d: &dyn SqlDialect, sql: &str) -> Result<sqlparser::ast::Statement, String> {
