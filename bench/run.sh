@@ -12,7 +12,9 @@
 # linear scaling shows as constant MB/s down the table.
 #
 # Needs: python3, cargo, ripgrep (`rg`), GNU time (`/usr/bin/time`; Debian: apt-get install
-# time). Prints, per tree and tool: median wall time, MB/s and peak RSS.
+# time). Prints, per tree and tool: median wall time, CPU time (user + system: the figure to
+# read on a loaded machine), MB/s (from wall time) and peak RSS.
+# IDXLINT=path/to/idxlint skips the release build and measures that binary.
 set -euo pipefail
 
 SCALES=${SCALES:-"1 4 16"}
@@ -54,15 +56,15 @@ if [ -z "${IDXLINT:-}" ]; then
 fi
 bin=${IDXLINT:-"$repo/target/release/idxlint"}
 
-# measure NAME CMD...: run CMD $RUNS times after one warm-up; keep wall seconds and peak
-# RSS (KiB) of each run in $out/NAME.times.
+# measure NAME CMD...: run CMD $RUNS times after one warm-up; keep wall seconds, peak RSS
+# (KiB), user and system CPU seconds of each run in $out/NAME.times.
 measure() {
     local name=$1
     shift
     "$@" >/dev/null 2>&1 || true
     : >"$out/$name.times"
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f '%e %M' -o "$out/$name.one" "$@" >/dev/null 2>"$out/$name.err" || true
+        /usr/bin/time -f '%e %M %U %S' -o "$out/$name.one" "$@" >/dev/null 2>"$out/$name.err" || true
         tail -n 1 "$out/$name.one" >>"$out/$name.times"
     done
 }
@@ -80,12 +82,13 @@ bench_tree() {
     measure "rg-$label" rg -c 'SELECT|CREATE' "$tree"
     local iw rw
     for tool in idxlint rg; do
-        local wall rss
+        local wall rss cpu
         wall=$(cut -d' ' -f1 "$out/$tool-$label.times" | median)
         rss=$(cut -d' ' -f2 "$out/$tool-$label.times" | median)
-        rows+=("$(awk -v l="$label" -v n="$tool" -v w="$wall" -v r="$rss" -v f="$nfiles" -v b="$bytes" 'BEGIN {
+        cpu=$(awk '{print $3 + $4}' "$out/$tool-$label.times" | median)
+        rows+=("$(awk -v l="$label" -v n="$tool" -v w="$wall" -v c="$cpu" -v r="$rss" -v f="$nfiles" -v b="$bytes" 'BEGIN {
             ws = (w > 0) ? w : 0.005
-            printf "%-10s %8d %9.1f %-8s %9.2f %9.1f %14.1f", l, f, b / 1e6, n, w, b / 1e6 / ws, r / 1024
+            printf "%-10s %8d %9.1f %-8s %9.2f %9.2f %9.1f %14.1f", l, f, b / 1e6, n, w, c, b / 1e6 / ws, r / 1024
         }')")
     done
     iw=$(cut -d' ' -f1 "$out/idxlint-$label.times" | median)
@@ -115,7 +118,7 @@ if [ "$BIG_MB" != 0 ]; then
 fi
 
 printf '\n%s runs each, median; idxlint --format %s\n' "$RUNS" "$FORMAT"
-printf '%-10s %8s %9s %-8s %9s %9s %14s\n' tree files MB tool 'wall (s)' 'MB/s' 'peak RSS (MB)'
+printf '%-10s %8s %9s %-8s %9s %9s %9s %14s\n' tree files MB tool 'wall (s)' 'CPU (s)' 'MB/s' 'peak RSS (MB)'
 for r in "${rows[@]}"; do
     echo "$r"
 done
