@@ -2,6 +2,7 @@
 """Generate a synthetic monorepo for benchmarking idxlint (Python 3 standard library only).
 
 Usage: gen.py OUT_DIR [--files 20000] [--migrations 2000] [--sql-fraction 0.2] [--seed 1]
+       gen.py OUT_DIR --big-migration-mb 50   (one migration of that size, nothing else)
 
 Writes OUT_DIR/services/<svc>/<lang files> (Python, TypeScript, Go, Java, Ruby, Rust), a
 fraction of which hold SQL strings querying the generated tables, and
@@ -78,6 +79,30 @@ def query(tables, rng, ph):
     return f"UPDATE {table_name(t)} SET {rng.choice(cols)} = 0 WHERE {c} = {ph}"
 
 
+def big_migration(out, mb, rng):
+    """One migration of about `mb` megabytes: tables, indexes, seed rows and data fixes,
+    the shape of a squashed migration history or a `structure.sql` with data."""
+    mig_dir = os.path.join(out, "db", "migrations")
+    os.makedirs(mig_dir, exist_ok=True)
+    path = os.path.join(mig_dir, "00001_squashed.sql")
+    limit = int(mb * 1e6)
+    written = 0
+    t = 0
+    with open(path, "w") as f:
+        while written < limit:
+            text, cols = migration(t, rng)
+            rows = ",\n".join(
+                "    (" + ", ".join([str(r)] + [str(rng.randint(0, 999)) for _ in cols]) + ")"
+                for r in range(rng.randint(5, 40))
+            )
+            text += f"INSERT INTO {table_name(t)} (id, {', '.join(cols)}) VALUES\n{rows};\n"
+            text += f"UPDATE {table_name(t)} SET {cols[0]} = {cols[0]} + 1 WHERE id > 3;\n\n"
+            f.write(text)
+            written += len(text)
+            t += 1
+    print(f"generated one migration of {written / 1e6:.1f} MB ({t} tables) in {path}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -85,8 +110,12 @@ def main():
     ap.add_argument("--migrations", type=int, default=2000)
     ap.add_argument("--sql-fraction", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--big-migration-mb", type=float, default=0)
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    if args.big_migration_mb > 0:
+        big_migration(args.out, args.big_migration_mb, rng)
+        return
 
     mig_dir = os.path.join(args.out, "db", "migrations")
     os.makedirs(mig_dir, exist_ok=True)

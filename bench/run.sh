@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# Benchmark `idxlint check --format json` on a synthetic monorepo, next to ripgrep as the
+# Benchmark `idxlint check` on synthetic monorepos of growing size, next to ripgrep as the
 # floor (reading every file once and matching a regex is the least a linter must do).
 #
 # Usage: bench/run.sh [OUT_DIR]
-#   FILES=20000 MIGRATIONS=2000 SQL_FRACTION=0.2 RUNS=5 bench/run.sh
-#   KEEP=1 keeps the generated tree; REUSE=1 reuses OUT_DIR if it already holds one.
+#   SCALES="1 4 16" FILES=2000 MIGRATIONS=200 SQL_FRACTION=0.2 RUNS=3 bench/run.sh
+#   BIG_MB=50 bench/run.sh      # also one migration of 50 MB, alone in its tree
+#   KEEP=1 keeps the generated trees; REUSE=1 reuses OUT_DIR if it already holds them.
+#   FORMAT=human measures the human report instead of JSON.
 #
-# Needs: python3, cargo, ripgrep (`rg`), GNU time (`/usr/bin/time`). Optional: hyperfine.
-# Prints files/s, MB/s, median wall time and peak RSS of each tool, as a table.
+# Each scale S generates FILES*S source files and MIGRATIONS*S migrations (bench/gen.py), so
+# linear scaling shows as constant MB/s down the table.
+#
+# Needs: python3, cargo, ripgrep (`rg`), GNU time (`/usr/bin/time`; Debian: apt-get install
+# time). Prints, per tree and tool: median wall time, CPU time (user + system: the figure to
+# read on a loaded machine), MB/s (from wall time) and peak RSS.
+# IDXLINT=path/to/idxlint skips the release build and measures that binary.
 set -euo pipefail
 
-FILES=${FILES:-20000}
-MIGRATIONS=${MIGRATIONS:-2000}
+SCALES=${SCALES:-"1 4 16"}
+FILES=${FILES:-2000}
+MIGRATIONS=${MIGRATIONS:-200}
 SQL_FRACTION=${SQL_FRACTION:-0.2}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-3}
+BIG_MB=${BIG_MB:-0}
+FORMAT=${FORMAT:-json}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 
@@ -38,61 +48,77 @@ if [ -z "$out" ]; then
     out=$(mktemp -d "${TMPDIR:-/tmp}/idxlint-bench.XXXXXX")
     [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$out"' EXIT
 fi
-tree="$out/repo"
-if [ "${REUSE:-0}" = 1 ] && [ -d "$tree/db" ]; then
-    echo "reusing $tree"
-else
-    rm -rf "$tree"
-    python3 "$here/gen.py" "$tree" --files "$FILES" --migrations "$MIGRATIONS" \
-        --sql-fraction "$SQL_FRACTION"
+mkdir -p "$out"
+
+if [ -z "${IDXLINT:-}" ]; then
+    echo "building idxlint (release)..."
+    (cd "$repo" && cargo build --release --quiet)
 fi
+bin=${IDXLINT:-"$repo/target/release/idxlint"}
 
-echo "building idxlint (release)..."
-(cd "$repo" && cargo build --release --quiet)
-bin="$repo/target/release/idxlint"
-
-nfiles=$(find "$tree" -type f | wc -l)
-bytes=$(find "$tree" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
-
-# measure NAME CMD...: run CMD $RUNS times after one warm-up; keep wall seconds and peak
-# RSS (KiB) of each run in $out/NAME.times.
+# measure NAME CMD...: run CMD $RUNS times after one warm-up; keep wall seconds, peak RSS
+# (KiB), user and system CPU seconds of each run in $out/NAME.times.
 measure() {
     local name=$1
     shift
     "$@" >/dev/null 2>&1 || true
     : >"$out/$name.times"
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f '%e %M' -o "$out/$name.one" "$@" >/dev/null 2>"$out/$name.err" || true
+        /usr/bin/time -f '%e %M %U %S' -o "$out/$name.one" "$@" >/dev/null 2>"$out/$name.err" || true
         tail -n 1 "$out/$name.one" >>"$out/$name.times"
     done
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-measure idxlint "$bin" check --format json "$tree"
-measure rg rg -c 'SELECT|CREATE' "$tree"
+rows=()
+# bench_tree LABEL TREE: measure idxlint and rg on TREE, append table rows.
+bench_tree() {
+    local label=$1 tree=$2
+    local nfiles bytes
+    nfiles=$(find "$tree" -type f | wc -l)
+    bytes=$(find "$tree" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+    measure "idxlint-$label" "$bin" check --format "$FORMAT" "$tree"
+    measure "rg-$label" rg -c 'SELECT|CREATE' "$tree"
+    local iw rw
+    for tool in idxlint rg; do
+        local wall rss cpu
+        wall=$(cut -d' ' -f1 "$out/$tool-$label.times" | median)
+        rss=$(cut -d' ' -f2 "$out/$tool-$label.times" | median)
+        cpu=$(awk '{print $3 + $4}' "$out/$tool-$label.times" | median)
+        rows+=("$(awk -v l="$label" -v n="$tool" -v w="$wall" -v c="$cpu" -v r="$rss" -v f="$nfiles" -v b="$bytes" 'BEGIN {
+            ws = (w > 0) ? w : 0.005
+            printf "%-10s %8d %9.1f %-8s %9.2f %9.2f %9.1f %14.1f", l, f, b / 1e6, n, w, c, b / 1e6 / ws, r / 1024
+        }')")
+    done
+    iw=$(cut -d' ' -f1 "$out/idxlint-$label.times" | median)
+    rw=$(cut -d' ' -f1 "$out/rg-$label.times" | median)
+    rows+=("$(awk -v l="$label" -v i="$iw" -v r="$rw" 'BEGIN { if (r > 0) printf "%-10s idxlint / rg wall time: %.2fx", l, i / r }')")
+}
 
-"$bin" check --format json "$tree" >"$out/idxlint.json" 2>/dev/null || true
-summary=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["summary"])' "$out/idxlint.json")
-
-printf '\ntree: %s files, %.1f MB (%s source files, %s migrations); %s runs, median\n' \
-    "$nfiles" "$(awk -v b="$bytes" 'BEGIN {print b / 1e6}')" "$FILES" "$MIGRATIONS" "$RUNS"
-printf 'idxlint summary: %s\n\n' "$summary"
-printf '%-10s %10s %12s %10s %14s\n' tool 'wall (s)' 'files/s' 'MB/s' 'peak RSS (MB)'
-for name in idxlint rg; do
-    wall=$(cut -d' ' -f1 "$out/$name.times" | median)
-    rss=$(cut -d' ' -f2 "$out/$name.times" | median)
-    awk -v n="$name" -v w="$wall" -v r="$rss" -v f="$nfiles" -v b="$bytes" 'BEGIN {
-        ws = (w > 0) ? w : 0.005
-        printf "%-10s %10.2f %12.0f %10.1f %14.1f\n", n, w, f / ws, b / 1e6 / ws, r / 1024
-    }'
+for s in $SCALES; do
+    tree="$out/x$s"
+    if [ "${REUSE:-0}" = 1 ] && [ -d "$tree/db" ]; then
+        echo "reusing $tree"
+    else
+        rm -rf "$tree"
+        python3 "$here/gen.py" "$tree" --files $((FILES * s)) --migrations $((MIGRATIONS * s)) \
+            --sql-fraction "$SQL_FRACTION"
+    fi
+    bench_tree "x$s" "$tree"
 done
-iw=$(cut -d' ' -f1 "$out/idxlint.times" | median)
-rw=$(cut -d' ' -f1 "$out/rg.times" | median)
-awk -v i="$iw" -v r="$rw" 'BEGIN { if (r > 0) printf "\nidxlint / rg wall time: %.2fx\n", i / r }'
 
-if command -v hyperfine >/dev/null 2>&1; then
-    echo
-    hyperfine --warmup 1 --runs "$RUNS" --ignore-failure \
-        "$bin check --format json $tree" "rg -c 'SELECT|CREATE' $tree"
+if [ "$BIG_MB" != 0 ]; then
+    tree="$out/big$BIG_MB"
+    if ! { [ "${REUSE:-0}" = 1 ] && [ -d "$tree/db" ]; }; then
+        rm -rf "$tree"
+        python3 "$here/gen.py" "$tree" --big-migration-mb "$BIG_MB"
+    fi
+    bench_tree "big${BIG_MB}MB" "$tree"
 fi
+
+printf '\n%s runs each, median; idxlint --format %s\n' "$RUNS" "$FORMAT"
+printf '%-10s %8s %9s %-8s %9s %9s %9s %14s\n' tree files MB tool 'wall (s)' 'CPU (s)' 'MB/s' 'peak RSS (MB)'
+for r in "${rows[@]}"; do
+    echo "$r"
+done

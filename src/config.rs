@@ -79,6 +79,8 @@ pub struct Config {
     /// readers give a file (see [`crate::sources`]). The first matching glob wins.
     #[serde(default)]
     pub schema_sources: BTreeMap<String, String>,
+    /// Largest schema source read (`.sql` files, migrations), in bytes (default 64 MiB).
+    pub max_schema_file_size: Option<u64>,
     /// Where the config was loaded from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,

@@ -48,8 +48,30 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use suppress::Suppressions;
 
-/// Default largest file read: 2 MiB. Bigger files are generated or data, not code.
+/// Default largest application file read: 2 MiB. Bigger files are generated or data.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+/// Default largest schema source read (migrations, dumps, `structure.sql`, every `.sql`
+/// file): 64 MiB. The schema cannot be right without them, and reading one costs memory
+/// in proportion to its size only.
+pub const DEFAULT_MAX_SCHEMA_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The end of the reason given for a schema source that was not read; the CLI prints such
+/// files as warnings on stderr in every format.
+pub const SCHEMA_LOST: &str = "the tables and indexes it declares are missing from the schema";
+
+/// The size limit for one candidate: schema sources (`.sql` files and migrations) get
+/// `max-schema-file-size`, application files `max-file-size`. (ORM schema files such as
+/// `schema.prisma` are schema sources; ORM models in host files are read with their file.)
+pub(crate) fn size_limit(c: &Candidate, config: &Config) -> u64 {
+    if matches!(c.kind, FileKind::Sql | FileKind::Prisma) || c.migration {
+        config
+            .max_schema_file_size
+            .unwrap_or(DEFAULT_MAX_SCHEMA_FILE_SIZE)
+    } else {
+        config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
+    }
+}
 
 /// Options of one run besides the config file.
 #[derive(Debug, Clone, Default)]
@@ -179,7 +201,8 @@ pub(crate) fn whole_program(
             } else {
                 let kind = stmt.kind();
                 let app = matches!(stmt.fragment_kind, extract::FragmentKind::HostString(_));
-                if (!app || options.app_parse_errors) && !parse::skipped_kind(&kind) {
+                let too_deep = stmt.error.as_ref().is_some_and(|e| e.too_deep);
+                if too_deep || ((!app || options.app_parse_errors) && !parse::skipped_kind(&kind)) {
                     diagnostics.extend(rules::parse_error::diagnostic(&stmt));
                 }
                 *stats.unparsed_by_kind.entry(kind).or_default() += 1;
@@ -455,6 +478,22 @@ pub(crate) fn unreadable(c: &Candidate, reason: String) -> FileOutput {
     }
 }
 
+/// Read a candidate's text under its size limit ([`size_limit`]); a schema source too large
+/// to read says what the schema loses.
+pub(crate) fn read_source(c: &Candidate, config: &Config) -> Result<String, String> {
+    let schema = matches!(c.kind, FileKind::Sql | FileKind::Prisma) || c.migration;
+    read_text(&c.abs_path, size_limit(c, config)).map_err(|reason| {
+        if schema && reason.starts_with("too large") {
+            format!(
+                "schema source {}: {SCHEMA_LOST}",
+                reason.replace("max-file-size", "max-schema-file-size")
+            )
+        } else {
+            reason
+        }
+    })
+}
+
 /// Stages 2 and 3 for one file's text (read from disk, or an editor's unsaved buffer).
 pub(crate) fn process_text(
     id: FileId,
@@ -482,9 +521,15 @@ pub(crate) fn process_text(
         fragments.retain(|f| !matches!(f.kind, extract::FragmentKind::HostString(_)));
     }
     fragments.append(&mut orm_file.schema);
+    // A migration's queries are never analyzed: trim each tree as it is parsed.
+    let trim = |s: &mut Statement| {
+        if c.migration {
+            parse::slim_migration_statement(s);
+        }
+    };
     let statements: Vec<Statement> = fragments
         .iter()
-        .flat_map(|f| parse::parse_fragment(dialect, id, f))
+        .flat_map(|f| parse::parse_fragment_with(dialect, id, f, trim))
         // The down direction (`-- +goose Down`, `def downgrade`) is never applied.
         .filter(|s| {
             !c.claim

@@ -200,7 +200,14 @@ fn analyze_guarded(
     options: &idxlint::Options,
 ) -> Result<idxlint::Analysis, String> {
     std::panic::catch_unwind(AssertUnwindSafe(|| {
-        idxlint::analyze(root, paths, config, options)
+        let analysis = idxlint::analyze(root, paths, config, options);
+        // A schema source that was not read changes every verdict: say so in any format.
+        for s in &analysis.skipped {
+            if s.reason.ends_with(idxlint::SCHEMA_LOST) {
+                eprintln!("idxlint: warning: skipped {}: {}", s.path, s.reason);
+            }
+        }
+        analysis
     }))
     .map_err(|payload| {
         let what = payload

@@ -19,7 +19,7 @@ use crate::discover::{self, Candidate, PathRules, Skipped};
 use crate::parse::Dialect;
 use crate::source::{FileId, SourceFile};
 use crate::sources::{self, Role};
-use crate::{Analysis, FileOutput, Options, DEFAULT_MAX_FILE_SIZE};
+use crate::{Analysis, FileOutput, Options};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -38,7 +38,6 @@ pub struct Project {
     dialect: Dialect,
     /// Why the dialect was chosen, when it was inferred.
     dialect_reason: Option<String>,
-    max_size: u64,
     rules: PathRules,
     /// `schema-sources` of the config, compiled.
     overrides: Vec<(globset::GlobMatcher, Role)>,
@@ -55,7 +54,6 @@ impl Project {
     /// Stages 1 to 3 over `paths`, from disk (relative paths are relative to `root`).
     pub fn load(root: &Path, paths: &[PathBuf], config: &Config, options: &Options) -> Project {
         let configured = options.dialect.or(config.dialect);
-        let max_size = config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
 
         // 1. Discover the files.
         let (mut candidates, skipped) = discover::discover(root, paths, config);
@@ -63,7 +61,7 @@ impl Project {
         // 2a. Read every file, in parallel.
         let texts: Vec<Result<String, String>> = candidates
             .par_iter()
-            .map(|c| crate::read_text(&c.abs_path, max_size))
+            .map(|c| crate::read_source(c, config))
             .collect();
 
         // 1b. What each file is to the schema; the dialect, inferred from the schema files
@@ -124,7 +122,6 @@ impl Project {
             options,
             dialect,
             dialect_reason,
-            max_size,
             rules,
             overrides,
             slots,
@@ -205,7 +202,7 @@ impl Project {
             return;
         };
         let text = if abs.exists() {
-            crate::read_text(&abs, self.max_size)
+            crate::read_source(&self.slots[i].candidate, &self.config)
         } else {
             Ok(String::new())
         };

@@ -61,7 +61,8 @@ fn bad_project() -> BadProject {
         b"\x7fELF\x02\x01\x01\0\0\0\0SELECT\0\x01",
     )
     .expect("write");
-    fs::write(p.join("big.sql"), "SELECT 1;\n".repeat(1000)).expect("write");
+    // An application file over `max-file-size` (schema sources have their own limit).
+    fs::write(p.join("big.py"), "x = 'SELECT 1'\n".repeat(1000)).expect("write");
     fs::write(p.join("empty.sql"), "").expect("write");
     fs::write(p.join("unparsable.sql"), "SELEC 1;\n").expect("write");
     // One line of about 3.6 kB that does not parse: the human report must not print it.
@@ -115,7 +116,7 @@ fn bad_input_is_skipped_with_reasons_not_crashed_on() {
         "{text}"
     );
     assert!(text.contains("skipped binary.py: binary file"), "{text}");
-    assert!(text.contains("skipped big.sql: too large"), "{text}");
+    assert!(text.contains("skipped big.py: too large"), "{text}");
     if project.unreadable_blocks {
         assert!(
             text.contains("skipped unreadable.sql: cannot read"),
@@ -227,6 +228,38 @@ fn clean_run_prints_nothing_and_exits_0() {
         "no findings in 1 file, 1 statement\n",
         "--verbose prints the summary even when clean"
     );
+}
+
+#[test]
+fn a_schema_source_skipped_for_size_is_a_warning_in_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    // 4 KiB for application files and for schema sources here; 64 MiB by default.
+    fs::write(
+        p.join("idxlint.toml"),
+        "max-file-size = 4096\nmax-schema-file-size = 4096\n",
+    )
+    .expect("write");
+    fs::create_dir(p.join("migrations")).expect("mkdir");
+    let big = "CREATE TABLE t (id int);\n".repeat(400);
+    fs::write(p.join("migrations/001_big.sql"), big).expect("write");
+    for format in ["human", "json", "sarif", "github"] {
+        let out = run(idxlint().args(["check", "--format", format]).arg(p));
+        assert_eq!(code(&out), 0, "{format}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(
+                "idxlint: warning: skipped migrations/001_big.sql: schema source too large"
+            ) && err.contains("set max-schema-file-size in idxlint.toml")
+                && err.contains("the tables and indexes it declares are missing from the schema"),
+            "{format}: {err}"
+        );
+    }
+    // Under the default limits the same file is read.
+    fs::remove_file(p.join("idxlint.toml")).expect("rm");
+    let out = run(idxlint().args(["check"]).arg(p));
+    assert!(!stderr(&out).contains("skipped"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("skipped"), "{}", stdout(&out));
 }
 
 #[test]

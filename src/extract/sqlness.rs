@@ -34,22 +34,31 @@ const PROSE_WORDS: &[&str] = &[
 
 /// Does the string look like an SQL statement?
 pub fn looks_like_sql(s: &str) -> bool {
-    let words = words(s);
+    let all = words(s);
+    // `EXPLAIN [ANALYZE | VERBOSE]...` prefixes are skipped in a loop (any number of them).
+    let mut skip = 0;
+    while all.get(skip).is_some_and(|t| t.up == "EXPLAIN") {
+        skip += 1;
+        while all
+            .get(skip)
+            .is_some_and(|t| matches!(t.up.as_str(), "ANALYZE" | "VERBOSE" | "ANALYSE"))
+        {
+            skip += 1;
+        }
+    }
+    let (s, words) = match (skip, all.get(skip)) {
+        (0, _) => (s, all),
+        (_, Some(t)) => {
+            let rest = &s[t.start..];
+            (rest, self::words(rest))
+        }
+        (_, None) => return false,
+    };
     let Some(first) = words.first() else {
         return false;
     };
     let w = |i: usize| words.get(i).map(|t| t.up.as_str()).unwrap_or("");
     match first.up.as_str() {
-        "EXPLAIN" => {
-            let mut k = 1;
-            while matches!(w(k), "ANALYZE" | "VERBOSE" | "ANALYSE") {
-                k += 1;
-            }
-            match words.get(k) {
-                Some(t) => looks_like_sql(&s[t.start..]),
-                None => false,
-            }
-        }
         "SELECT" => select_shape(s, &words),
         "INSERT" => {
             let mut k = 1;

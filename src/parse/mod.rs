@@ -5,6 +5,7 @@
 //! Statements that sqlparser rejects but that shape the schema get a targeted repair
 //! ([`fallback`]) and a second try, so a table or index is not lost to a grammar gap.
 
+pub mod depth;
 pub mod fallback;
 
 use crate::extract::{Fragment, FragmentKind};
@@ -53,6 +54,9 @@ pub struct ParseError {
     pub message: String,
     /// Where sqlparser stopped, in the host file.
     pub location: Location,
+    /// The statement was not parsed at all: its operators nest deeper than
+    /// [`depth::MAX_DEPTH`] (reported even in application strings: it is never a template).
+    pub too_deep: bool,
 }
 
 /// One statement of a fragment.
@@ -89,6 +93,18 @@ impl Statement {
 
 /// Parse every statement of `frag` in `file`.
 pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<Statement> {
+    parse_fragment_with(dialect, file, frag, |_| {})
+}
+
+/// Parse every statement of `frag` in `file`, handing each to `each` as soon as it is parsed
+/// (before the next one is): a caller that needs only part of a syntax tree trims it there,
+/// so a file's memory peak is one whole tree, not all of them.
+pub fn parse_fragment_with(
+    dialect: Dialect,
+    file: FileId,
+    frag: &Fragment,
+    mut each: impl FnMut(&mut Statement),
+) -> Vec<Statement> {
     let d = dialect.sqlparser();
     frag.statements()
         .into_iter()
@@ -107,6 +123,22 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                 repaired: false,
                 recognized: false,
             };
+            let depth = depth::depth_bound(&stmt.text);
+            if depth > depth::MAX_DEPTH {
+                stmt.error = Some(ParseError {
+                    message: format!(
+                        "operators nest about {depth} deep, more than idxlint analyzes safely \
+                         ({}); split the expression",
+                        depth::MAX_DEPTH
+                    ),
+                    location: Location {
+                        file,
+                        range: stmt.location.range.start..stmt.location.range.start,
+                    },
+                    too_deep: true,
+                });
+                return stmt;
+            }
             match parse_one(d.as_ref(), &stmt.text) {
                 Ok(ast) => stmt.ast = Some(ast),
                 Err(message) => {
@@ -127,13 +159,36 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                                 file,
                                 range: at..at,
                             },
+                            too_deep: false,
                         });
                     }
                 }
             }
+            each(&mut stmt);
             stmt
         })
         .collect()
+}
+
+/// Trim a statement of a migration (a file whose queries are not analyzed) to what the
+/// schema fold and the migration steps read: an `INSERT` keeps its table, not its rows
+/// (seed data and dumps are most of a big migration); `UPDATE`, `DELETE` and `SELECT`, one-off
+/// data changes, keep only their text and count as understood.
+pub fn slim_migration_statement(stmt: &mut Statement) {
+    use sqlparser::ast::Statement as S;
+    match &mut stmt.ast {
+        Some(S::Insert(ins)) => {
+            ins.source = None;
+            ins.assignments.clear();
+            ins.on = None;
+            ins.returning = None;
+        }
+        Some(S::Query(_) | S::Update(_) | S::Delete(_)) => {
+            stmt.ast = None;
+            stmt.recognized = true;
+        }
+        _ => {}
+    }
 }
 
 fn parse_one(d: &dyn SqlDialect, sql: &str) -> Result<sqlparser::ast::Statement, String> {

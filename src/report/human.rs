@@ -18,7 +18,7 @@
 //! - Never panics on odd locations: ranges past the end of a file are clamped.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{clamp_to_char, Location, SourceDb, SourceFile};
+use crate::source::{clamp_to_char, LineIndex, Location, SourceDb, SourceFile};
 use crate::Analysis;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -206,10 +206,16 @@ fn one_line(text: &str, max: usize) -> String {
 }
 
 /// A file's text under its path, as miette reads it.
+///
+/// miette finds the lines around a span by scanning the text from its first byte, which
+/// made the report quadratic in the findings of one big file. `read_span` hands miette only
+/// a window of whole lines around the span, found through the file's [`LineIndex`], and
+/// shifts the answer back: drawing a finding costs the size of its frame, not its offset.
 #[derive(Debug)]
 struct Named<'a> {
     name: &'a str,
     text: &'a str,
+    lines: &'a LineIndex,
 }
 
 impl SourceCode for Named<'_> {
@@ -219,12 +225,34 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let start = span.offset().min(self.text.len());
+        let end = (span.offset() + span.len()).min(self.text.len());
+        // Whole lines, with one spare line on each side of the context miette asks for.
+        let first = self
+            .lines
+            .line_of(start)
+            .saturating_sub(before.saturating_add(1));
+        let last = self
+            .lines
+            .line_of(end)
+            .saturating_add(after.saturating_add(2));
+        let lo = self.lines.line_start(first).min(self.text.len());
+        let hi = self.lines.line_start(last).min(self.text.len());
+        let window = self.text.get(lo..hi).unwrap_or(self.text);
+        let lo = if window.len() == self.text.len() {
+            0
+        } else {
+            lo
+        };
+        let first = if lo == 0 { 0 } else { first };
+        let local = SourceSpan::new((span.offset() - lo).into(), span.len());
+        let inner = window.read_span(&local, before, after)?;
+        let shifted = SourceSpan::new((inner.span().offset() + lo).into(), inner.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            shifted,
+            inner.line() + first,
             inner.column(),
             inner.line_count(),
         )))
@@ -351,6 +379,7 @@ fn build<'a>(sources: &'a SourceDb, d: &Diagnostic) -> Frame<'a> {
                     source: Some(Named {
                         name: &rfile.path,
                         text: &rfile.text,
+                        lines: &rfile.lines,
                     }),
                     labels: rlabels,
                     related: Vec::new(),
@@ -364,6 +393,7 @@ fn build<'a>(sources: &'a SourceDb, d: &Diagnostic) -> Frame<'a> {
         source: Some(Named {
             name: &file.path,
             text: &file.text,
+            lines: &file.lines,
         }),
         labels,
         related,

@@ -31,6 +31,11 @@ CREATE TABLE users (id bigint);
 The parser (sqlparser) rejects a few valid statements. idxlint repairs the DDL that shapes
 the schema (see ARCHITECTURE.md); other statements that do not parse are reported here.
 
+A statement whose operators nest more than 2,000 deep (a generated `1+1+...+1`, an `AND`
+chain of thousands of terms, thousands of `UNION ALL` branches) is not parsed at all, so that
+it cannot overflow the stack; it is reported here in every file, application strings
+included, with the depth found. Long `IN (...)` lists and `VALUES` rows are not deep.
+
 ## Options
 Set `--dialect` or `dialect` in `idxlint.toml` to the project's database.
 
