@@ -69,6 +69,8 @@ pub struct Diagnostic {
     pub columns: Vec<String>,
     /// The index the finding is about, if any.
     pub index: Option<String>,
+    /// The finding is about a query built in code, part of which is not known.
+    pub partial: bool,
 }
 
 impl Diagnostic {
@@ -90,6 +92,7 @@ impl Diagnostic {
             table: None,
             columns: Vec::new(),
             index: None,
+            partial: false,
         }
     }
 }

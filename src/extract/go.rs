@@ -48,15 +48,17 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 }
             }
             _ if ch.is_alphanumeric() || ch == '_' => {
+                let start = c.pos;
                 c.skip_word();
-                toks.push(Tok::Other);
+                toks.push(Tok::Word(start, c.pos));
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             _ => {
+                let at = c.pos;
                 c.bump();
-                toks.push(Tok::Other);
+                toks.push(Tok::Punct(ch, at));
             }
         }
     }

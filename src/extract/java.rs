@@ -44,18 +44,20 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 }
             }
             _ if ch.is_alphanumeric() || ch == '_' || ch == '$' => {
+                let start = c.pos;
                 c.skip_word();
                 if c.peek() == Some('$') {
                     c.bump();
                 }
-                toks.push(Tok::Other);
+                toks.push(Tok::Word(start, c.pos));
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             _ => {
+                let at = c.pos;
                 c.bump();
-                toks.push(Tok::Other);
+                toks.push(Tok::Punct(ch, at));
             }
         }
     }

@@ -170,10 +170,21 @@ fn write_verbose(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             out,
             "no verdict {}: {}",
             position(&analysis.sources, &q.location),
-            one_line(&q.sql, 120)
+            one_line(q.built.as_deref().unwrap_or(&q.sql), 120)
+        )?;
+        if let Some(reason) = &q.no_verdict {
+            writeln!(out, "  because {reason}")?;
+        }
+    }
+    let c = &analysis.stats.queries;
+    if c.total > 0 {
+        writeln!(
+            out,
+            "queries: {} in application code: {} with a verdict, {} without (listed above), {} unparsed",
+            c.total, c.with_verdict, c.no_verdict, c.unparsed
         )?;
     }
-    if !analysis.skipped.is_empty() || !analysis.unresolved.is_empty() {
+    if !analysis.skipped.is_empty() || c.total > 0 {
         writeln!(out)?;
     }
     Ok(())

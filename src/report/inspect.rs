@@ -140,7 +140,12 @@ pub fn render(
             "  {}",
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         )?;
-        if !resolved {
+        if let Some(built) = &q.built {
+            writeln!(out, "  built:  {built}")?;
+        }
+        if let Some(reason) = &q.no_verdict {
+            writeln!(out, "  ({reason}: no verdict)")?;
+        } else if !resolved {
             writeln!(
                 out,
                 "  (names a table or column the migrations do not declare: no verdict)"

@@ -47,6 +47,10 @@ struct FindingOut<'a> {
     columns: &'a [String],
     index: Option<&'a str>,
     fix: Option<FixOut<'a>>,
+    /// Present (and true) only on findings about a query built in code, part of which is
+    /// not known.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
 }
 
 #[derive(Serialize)]
@@ -56,6 +60,15 @@ struct SummaryOut {
     parsed: usize,
     skipped: usize,
     findings: usize,
+    queries: QueriesOut,
+}
+
+#[derive(Serialize)]
+struct QueriesOut {
+    total: usize,
+    with_verdict: usize,
+    no_verdict: usize,
+    unparsed: usize,
 }
 
 #[derive(Serialize)]
@@ -106,6 +119,7 @@ pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 columns: &d.columns,
                 index: d.index.as_deref(),
                 fix: d.fix.as_ref().map(|f| FixOut { sql: &f.sql }),
+                partial: d.partial,
             })
             .collect(),
         summary: SummaryOut {
@@ -114,6 +128,12 @@ pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             parsed: analysis.stats.parsed,
             skipped: analysis.skipped.len(),
             findings: analysis.diagnostics.len(),
+            queries: QueriesOut {
+                total: analysis.stats.queries.total,
+                with_verdict: analysis.stats.queries.with_verdict,
+                no_verdict: analysis.stats.queries.no_verdict,
+                unparsed: analysis.stats.queries.unparsed,
+            },
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
