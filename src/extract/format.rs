@@ -128,6 +128,18 @@ pub fn unknown_after(toks: &[Tok], j: usize) -> Unit {
     }
 }
 
+/// An unknown continuation right after the last token of `toks[..end]`.
+pub fn unknown_at_end(toks: &[Tok], end: usize) -> Unit {
+    let at = (0..end)
+        .rev()
+        .find_map(|k| tok_span(toks, k).map(|s| s.1))
+        .unwrap_or(0);
+    Unit::Interp {
+        host: at,
+        host_len: 0,
+    }
+}
+
 /// End (exclusive) of a balanced bracket group opening at `i`.
 fn group_end(toks: &[Tok], i: usize, limit: usize) -> Option<usize> {
     let mut depth = 0usize;
@@ -279,6 +291,59 @@ pub fn call_args(toks: &[Tok], i: usize, end: usize, src: &str) -> FormatArgs {
         _ => {}
     }
     args
+}
+
+/// Variables that code grows with `+=` (`q += " AND x = ?"`).
+pub fn grown_variables<'a>(toks: &[Tok], src: &'a str) -> std::collections::HashSet<&'a str> {
+    let mut out = std::collections::HashSet::new();
+    for k in 0..toks.len() {
+        let plus = matches!(toks.get(k + 1), Some(Tok::Plus | Tok::Punct('+', _)));
+        if plus && punct(toks, k + 2) == Some('=') {
+            if let Some(w) = word(toks, k, src) {
+                out.insert(w);
+            }
+        }
+    }
+    out
+}
+
+/// Methods that append to a string builder.
+const APPEND_METHODS: &[&str] = &["append", "concat", "push_str", "WriteString"];
+
+/// Whether the string chain `toks[i..end]` is assigned to a variable that is grown later,
+/// or is appended to a builder that is appended to again.
+pub fn grows(
+    toks: &[Tok],
+    i: usize,
+    end: usize,
+    src: &str,
+    grown: &std::collections::HashSet<&str>,
+) -> bool {
+    if i >= 2 && punct(toks, i - 1) == Some('=') {
+        // `q = "..."`, `q := "..."`, `let q = "..."`, `String q = "..."`.
+        let name_at = if punct(toks, i - 2) == Some(':') {
+            i.checked_sub(3)
+        } else {
+            Some(i - 2)
+        };
+        if name_at
+            .and_then(|n| word(toks, n, src))
+            .is_some_and(|w| grown.contains(w))
+        {
+            return true;
+        }
+    }
+    // `sb.append("...").append(x)` or `sb.append("..."); sb.append(x)`.
+    if i >= 2
+        && punct(toks, i - 1) == Some('(')
+        && word(toks, i - 2, src).is_some_and(|w| APPEND_METHODS.contains(&w))
+        && punct(toks, end) == Some(')')
+    {
+        let next = (end + 1..toks.len().min(end + 6))
+            .any(|k| word(toks, k, src).is_some_and(|w| APPEND_METHODS.contains(&w)));
+        return next;
+    }
+    false
 }
 
 /// Words that may sit between a constant's name and its `=` as its type.

@@ -39,8 +39,14 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 toks.push(Tok::Str(Lit { units }));
             }
             '+' => {
+                let at = c.pos;
                 c.bump();
-                if matches!(c.peek(), Some('+') | Some('=')) {
+                if c.peek() == Some('=') {
+                    // `+=`: reported so that a string grown by it is known to grow.
+                    c.bump();
+                    toks.push(Tok::Punct('+', at));
+                    toks.push(Tok::Punct('=', at + 1));
+                } else if c.peek() == Some('+') {
                     c.bump();
                     toks.push(Tok::Other);
                 } else {

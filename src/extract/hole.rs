@@ -107,6 +107,10 @@ impl Hole {
 /// `{name!r}` -> `name`, `%(n)s` -> `n`; other text is trimmed.
 pub fn label_of(host_text: &str) -> String {
     let t = host_text.trim();
+    if t.is_empty() {
+        // A zero-width hole: the string goes on in a way idxlint does not follow.
+        return "…".to_string();
+    }
     let inner = t
         .strip_prefix("${")
         .or_else(|| t.strip_prefix("#{"))

@@ -80,6 +80,7 @@ pub struct JoinRules {
 /// [`super::format`]).
 pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules, src: &str) -> Vec<Fragment> {
     let consts = format::constants(lang, &toks, src);
+    let grown = format::grown_variables(&toks, src);
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -92,7 +93,12 @@ pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules, src: &str) ->
             i += 1;
             continue;
         }
-        let (units, end) = chain(&toks, i, rules);
+        let (mut units, end) = chain(&toks, i, rules);
+        // A string that code goes on growing (`q += ...`, `sb.append(...)`) is only the
+        // start of the query: it ends with an unknown piece, never analyzed as whole.
+        if format::grows(&toks, i, end, src, &grown) {
+            units.push(format::unknown_at_end(&toks, end));
+        }
         let args = format::call_args(&toks, i, end, src);
         let cx = placeholder::Context {
             src,

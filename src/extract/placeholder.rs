@@ -286,7 +286,12 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
                 || after.is_some_and(|a| is_word(a) || a == '.');
             let next_sig = next_significant(&chars, end);
             let region = regions.last().copied().unwrap_or(Region::Other);
-            let kind = classify(&prev_word, prev_punct, &next_sig, region, glued);
+            // A zero-width hole is the unknown rest of a string that code goes on building.
+            let kind = if is_interp && host_len == 0 {
+                HoleKind::Clause
+            } else {
+                classify(&prev_word, prev_punct, &next_sig, region, glued)
+            };
             // A driver placeholder (`%s` with no format call) in a value position is a
             // parameter, not a hole.
             let driver_value = percent_s && !known_args && kind == HoleKind::Value;
@@ -600,6 +605,17 @@ fn format_percent(chars: &[Option<char>], i: usize) -> Option<(usize, Option<Str
     let at = |k: usize| chars.get(k).copied().flatten();
     match at(i + 1) {
         Some('s' | 'd' | 'v' | 'q' | 'i') if !at(i + 2).is_some_and(is_word) => Some((i + 2, None)),
+        // Go's explicit argument index: `%[1]s` is the first argument.
+        Some('[') => {
+            let mut j = i + 2;
+            while at(j).is_some_and(|d| d.is_ascii_digit()) {
+                j += 1;
+            }
+            let n: String = chars[i + 2..j].iter().flatten().collect();
+            let n: usize = n.parse().ok().filter(|n| *n > 0)?;
+            (at(j) == Some(']') && matches!(at(j + 1), Some('s' | 'd' | 'v' | 'q')))
+                .then(|| (j + 2, Some((n - 1).to_string())))
+        }
         Some('(') => {
             let mut j = i + 2;
             while at(j).is_some_and(is_word) {
@@ -817,6 +833,10 @@ mod tests {
         assert_eq!(
             run("SELECT a FROM t WHERE b = 1 %%"),
             "SELECT a FROM t WHERE b = 1 %%"
+        );
+        assert_eq!(
+            run("SELECT a FROM t ORDER BY t.%[1]s"),
+            "SELECT a FROM t ORDER BY t.idxlint_hole_1"
         );
     }
 

@@ -129,7 +129,10 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
                 holes: frag
                     .holes
                     .iter()
-                    .filter(|h| from <= h.frag.start && h.frag.start < to.max(from + 1))
+                    .filter(|h| {
+                        from <= h.frag.start
+                            && (h.frag.start < to || h.frag.start == frag.text.len())
+                    })
                     .map(|h| {
                         let mut h = h.clone();
                         let s = h.frag.start.clamp(range.start, range.end) - range.start;
