@@ -293,18 +293,37 @@ pub fn call_args(toks: &[Tok], i: usize, end: usize, src: &str) -> FormatArgs {
     args
 }
 
-/// Variables that code grows with `+=` (`q += " AND x = ?"`).
-pub fn grown_variables<'a>(toks: &[Tok], src: &'a str) -> std::collections::HashSet<&'a str> {
-    let mut out = std::collections::HashSet::new();
-    for k in 0..toks.len() {
+/// Words that start a new function: a variable's growth is looked for up to there.
+const FUNCTION_WORDS: &[&str] = &["func", "def", "function", "fn"];
+
+/// How far (in tokens) a variable's `+=` is looked for after its assignment.
+const GROWTH_WINDOW: usize = 5000;
+
+/// Whether `name`, assigned a string just before `from`, is grown with `+=` before it is
+/// assigned again or a new function starts (the same function, as far as tokens tell).
+fn grown_later(toks: &[Tok], from: usize, name: &str, src: &str) -> bool {
+    let to = toks.len().min(from.saturating_add(GROWTH_WINDOW));
+    for k in from..to {
+        let Some(w) = word(toks, k, src) else {
+            continue;
+        };
+        if FUNCTION_WORDS.contains(&w) {
+            return false;
+        }
+        if w != name || punct(toks, k.wrapping_sub(1)) == Some('.') {
+            continue;
+        }
         let plus = matches!(toks.get(k + 1), Some(Tok::Plus | Tok::Punct('+', _)));
         if plus && punct(toks, k + 2) == Some('=') {
-            if let Some(w) = word(toks, k, src) {
-                out.insert(w);
-            }
+            return true;
+        }
+        let assign = punct(toks, k + 1) == Some('=') && punct(toks, k + 2) != Some('=')
+            || punct(toks, k + 1) == Some(':') && punct(toks, k + 2) == Some('=');
+        if assign {
+            return false;
         }
     }
-    out
+    false
 }
 
 /// Methods that append to a string builder.
@@ -312,13 +331,7 @@ const APPEND_METHODS: &[&str] = &["append", "concat", "push_str", "WriteString"]
 
 /// Whether the string chain `toks[i..end]` is assigned to a variable that is grown later,
 /// or is appended to a builder that is appended to again.
-pub fn grows(
-    toks: &[Tok],
-    i: usize,
-    end: usize,
-    src: &str,
-    grown: &std::collections::HashSet<&str>,
-) -> bool {
+pub fn grows(toks: &[Tok], i: usize, end: usize, src: &str) -> bool {
     if i >= 2 && punct(toks, i - 1) == Some('=') {
         // `q = "..."`, `q := "..."`, `let q = "..."`, `String q = "..."`.
         let name_at = if punct(toks, i - 2) == Some(':') {
@@ -326,11 +339,8 @@ pub fn grows(
         } else {
             Some(i - 2)
         };
-        if name_at
-            .and_then(|n| word(toks, n, src))
-            .is_some_and(|w| grown.contains(w))
-        {
-            return true;
+        if let Some(name) = name_at.and_then(|n| word(toks, n, src)) {
+            return grown_later(toks, end, name, src);
         }
     }
     // `sb.append("...").append(x)` or `sb.append("..."); sb.append(x)`.

@@ -80,7 +80,6 @@ pub struct JoinRules {
 /// [`super::format`]).
 pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules, src: &str) -> Vec<Fragment> {
     let consts = format::constants(lang, &toks, src);
-    let grown = format::grown_variables(&toks, src);
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -96,7 +95,7 @@ pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules, src: &str) ->
         let (mut units, end) = chain(&toks, i, rules);
         // A string that code goes on growing (`q += ...`, `sb.append(...)`) is only the
         // start of the query: it ends with an unknown piece, never analyzed as whole.
-        if format::grows(&toks, i, end, src, &grown) {
+        if format::grows(&toks, i, end, src) {
             units.push(format::unknown_at_end(&toks, end));
         }
         let args = format::call_args(&toks, i, end, src);

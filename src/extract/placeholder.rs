@@ -274,7 +274,9 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             };
             let label = match (&arg, &name) {
                 (Some(r), _) => label_of(cx.src.get(r.clone()).unwrap_or("")),
-                (None, Some(n)) if !is_interp => n.clone(),
+                (None, Some(n)) if !is_interp && !n.chars().all(|d| d.is_ascii_digit()) => {
+                    n.clone()
+                }
                 _ => label_of(cx.src.get(host..host + host_len).unwrap_or("")),
             };
             let percent_s = c == Some('%') && name.is_none();
