@@ -54,3 +54,37 @@ fn no_finding_from_a_truncated_query() {
         .iter()
         .all(|u| u.no_verdict.is_some() || u.built.is_some()));
 }
+
+#[test]
+fn json_and_inspect_show_what_was_built() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/built_truncations");
+    let config = Config::default();
+    let analysis = idxlint::analyze(
+        &root,
+        std::slice::from_ref(&root),
+        &config,
+        &Default::default(),
+    );
+    let mut json = Vec::new();
+    idxlint::report::json::render(&analysis, &mut json).expect("json");
+    let doc: serde_json::Value = serde_json::from_slice(&json).expect("valid json");
+    let partial = doc["findings"]
+        .as_array()
+        .map(|f| f.iter().filter(|x| x["partial"] == true).count());
+    assert_eq!(partial, Some(3));
+    assert_eq!(doc["summary"]["queries"]["total"], 12);
+    assert_eq!(doc["summary"]["queries"]["no_verdict"], 8);
+    let mut out = Vec::new();
+    idxlint::report::inspect::render(&analysis, &config, "notes.ts", 6, &mut out).expect("inspect");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.contains(
+            "built:  SELECT * FROM items WHERE closed = 0 ⟨extra⟩ ORDER BY opened DESC LIMIT $1"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("⟨extra⟩ could add conditions idxlint cannot see: no verdict"),
+        "{text}"
+    );
+}
