@@ -312,7 +312,10 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
                 continue;
             }
             let start = out.len();
+            // A constant's own placeholders are not resolved again (`A = "{A}"` would
+            // never end).
             let resolved = match kind {
+                _ if resolving.is_some() => None,
                 HoleKind::Identifier | HoleKind::Columns | HoleKind::Clause => cx
                     .consts
                     .get(&label)
@@ -840,6 +843,30 @@ mod tests {
             run("SELECT a FROM t ORDER BY t.%[1]s"),
             "SELECT a FROM t ORDER BY t.idxlint_hole_1"
         );
+    }
+
+    #[test]
+    fn a_constant_is_resolved_once() {
+        let src = "A = \"{A}\"\nq = \"SELECT x FROM {A}\"\n";
+        let toks = crate::extract::python::lex(src);
+        let consts = crate::extract::format::constants(super::super::HostLang::Python, &toks, src);
+        assert_eq!(consts.get("A"), Some("{A}"));
+        let units: Vec<Unit> = "SELECT x FROM {A}"
+            .char_indices()
+            .map(|(i, c)| Unit::verbatim(c, i))
+            .collect();
+        let args = FormatArgs::default();
+        let rw = rewrite_with(
+            &units,
+            &Context {
+                src,
+                consts: &consts,
+                args: &args,
+            },
+        );
+        assert_eq!(rw.holes.len(), 2);
+        assert_eq!(rw.holes[0].resolved.as_deref(), Some("{A}"));
+        assert_eq!(rw.holes[1].resolved, None);
     }
 
     #[test]
