@@ -178,7 +178,12 @@ pub fn parse_fragment(dialect: Dialect, file: FileId, frag: &Fragment) -> Vec<St
 /// length (error positions stay right), a placeholder in every dialect. `.sql` files are
 /// left as they are.
 pub fn params_for_dialect(dialect: Dialect, kind: FragmentKind, sql: &str) -> String {
-    if dialect != Dialect::Mysql || !matches!(kind, FragmentKind::HostString(_)) {
+    if dialect != Dialect::Mysql
+        || !matches!(
+            kind,
+            FragmentKind::HostString(_) | FragmentKind::OrmQuery(_)
+        )
+    {
         return sql.to_string();
     }
     let b = sql.as_bytes();
