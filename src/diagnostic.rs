@@ -73,6 +73,8 @@ pub struct Diagnostic {
     /// static statistics (see `model::stats`). Low-confidence findings are shown only
     /// with `--verbose`.
     pub confidence: Option<&'static str>,
+    /// The finding is about a query built in code, part of which is not known.
+    pub partial: bool,
 }
 
 impl Diagnostic {
@@ -95,6 +97,7 @@ impl Diagnostic {
             columns: Vec::new(),
             index: None,
             confidence: None,
+            partial: false,
         }
     }
 }

@@ -93,6 +93,23 @@ pub struct Stats {
     pub repaired: usize,
     /// Statement kind -> how many did not parse.
     pub unparsed_by_kind: BTreeMap<String, usize>,
+    /// What became of the queries of application code.
+    pub queries: QueryCounts,
+}
+
+/// Queries of application code by outcome (`summary.queries` in JSON).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueryCounts {
+    /// Every query statement read as application code: the sum of the three below.
+    pub total: usize,
+    /// Analyzed against the schema: every table and column known, nothing built that
+    /// could hide a condition.
+    pub with_verdict: usize,
+    /// Parsed, but naming something the schema does not declare, or built in code with
+    /// an unknown clause where conditions go (listed under `--verbose` with the reason).
+    pub no_verdict: usize,
+    /// Did not parse.
+    pub unparsed: usize,
 }
 
 /// Everything a run found.
@@ -205,6 +222,9 @@ pub(crate) fn whole_program(
                 if too_deep || ((!app || options.app_parse_errors) && !parse::skipped_kind(&kind)) {
                     diagnostics.extend(rules::parse_error::diagnostic(&stmt));
                 }
+                if query_source && !is_ddl_text(&stmt) && is_query_text(&stmt) {
+                    stats.queries.unparsed += 1;
+                }
                 *stats.unparsed_by_kind.entry(kind).or_default() += 1;
                 // Migration-safety rules still read the text of what did not parse
                 // (`DROP INDEX CONCURRENTLY IF EXISTS`, ...).
@@ -269,6 +289,10 @@ pub(crate) fn whole_program(
     let schema = model::fold::fold(dialect, &schema_stmts, &mut diagnostics);
     let (queries, mut unresolved) = model::usage::analyze_all(&schema, &query_stmts);
     unresolved.extend(orm_unresolved);
+    stats.queries.with_verdict = queries.len();
+    stats.queries.no_verdict = unresolved.len();
+    stats.queries.total =
+        stats.queries.with_verdict + stats.queries.no_verdict + stats.queries.unparsed;
 
     // 5. Rules.
     let steps = model::migration::steps(
@@ -300,6 +324,7 @@ pub(crate) fn whole_program(
         !(rules::MIGRATION_SAFETY.contains(&d.rule)
             && model::migration::is_snapshot(&f.path, &f.text))
     });
+    mark_built_queries(&queries, &mut diagnostics);
 
     // 6. Suppressions, then a deterministic order.
     suppress::apply(&sources, &suppressions, &mut diagnostics, config);
@@ -340,6 +365,59 @@ pub(crate) fn whole_program(
         notes: Vec::new(),
     };
     (analysis, returned)
+}
+
+/// Findings on queries built in code: a partial query's findings say so (message and
+/// `partial`), and no fix embeds a format placeholder or a hole (it is withheld, with a
+/// note in the help).
+fn mark_built_queries(queries: &[Query], diagnostics: &mut [Diagnostic]) {
+    let partial: std::collections::HashSet<(FileId, usize, usize)> = queries
+        .iter()
+        .filter(|q| q.partial)
+        .map(|q| {
+            (
+                q.location.file,
+                q.location.range.start,
+                q.location.range.end,
+            )
+        })
+        .collect();
+    for d in diagnostics {
+        let key = (
+            d.location.file,
+            d.location.range.start,
+            d.location.range.end,
+        );
+        if partial.contains(&key) {
+            d.partial = true;
+            d.message
+                .push_str(" (query built in code; only its known parts were analyzed)");
+        }
+        if d.fix
+            .as_ref()
+            .is_some_and(|f| has_format_placeholder(&f.sql))
+        {
+            d.fix = None;
+            let note = "no fix offered: the suggested index would embed a format placeholder; \
+                        write it with the value the code fills in";
+            d.help = Some(match d.help.take() {
+                Some(h) => format!("{h}\n{note}"),
+                None => note.to_string(),
+            });
+        }
+    }
+}
+
+/// Whether SQL text holds a format placeholder or a hole name (`%s`, `%(x)s`, `{x}`,
+/// `${x}`, `#{x}`, `idxlint_hole_N`).
+pub fn has_format_placeholder(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    sql.contains("idxlint_hole_")
+        || b.windows(2).enumerate().any(|(i, w)| {
+            (w[0] == b'%' && matches!(w[1], b's' | b'd' | b'v' | b'('))
+                && !b.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric())
+                || (w[0] == b'{' && (w[1].is_ascii_alphabetic() || w[1] == b'}' || w[1] == b'_'))
+        })
 }
 
 /// Stage 2b over the whole program: fold order of ORM schema statements, the model index,
@@ -433,6 +511,9 @@ fn orm_stage(
                         q.model,
                         q.orm.name()
                     ),
+                    partial: false,
+                    no_verdict: Some(format!("model {} of {} not found", q.model, q.orm.name())),
+                    built: None,
                 });
             }
         }
@@ -591,6 +672,15 @@ fn is_ddl(stmt: &Statement) -> bool {
         Some(_) => true,
         None => is_ddl_text(stmt),
     }
+}
+
+/// Whether a statement that did not parse was meant as a query (`SELECT`, `WITH`,
+/// `UPDATE`, `DELETE`; an `INSERT ... VALUES` is not a query, parsed or not).
+fn is_query_text(stmt: &Statement) -> bool {
+    let kind = stmt.kind();
+    ["SELECT", "WITH", "UPDATE", "DELETE", "EXPLAIN"]
+        .iter()
+        .any(|k| kind.starts_with(k))
 }
 
 pub(crate) fn is_ddl_text(stmt: &Statement) -> bool {

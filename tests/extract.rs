@@ -6,6 +6,9 @@
 //! `~` and followed by the host text they stand for. A case that must yield nothing has an
 //! expected file saying `(no fragments)`.
 //!
+//! Fragments of queries built in code then list their holes: kind, clause, host position
+//! and host text, the text written for it, and the constant it resolved to.
+//!
 //! To review a change, run `IDXLINT_BLESS=1 cargo test --test extract`, then read
 //! `git diff fixtures/extract`: each changed line names a token and its position.
 //!
@@ -74,8 +77,36 @@ fn render(host: &str, frags: &[Fragment]) -> String {
         if !line.is_empty() {
             let _ = writeln!(out, "  {}", line.trim_end());
         }
+        if !f.holes.is_empty() {
+            let _ = writeln!(out, "-- holes");
+        }
+        for h in &f.holes {
+            let _ = writeln!(
+                out,
+                "  {} in {:?} at {} {:?}{} as {:?}{}",
+                h.kind.as_str(),
+                h.region,
+                pos(h.host.start),
+                &host[h.host.clone()],
+                if h.label != hole_label(&host[h.host.clone()]) {
+                    format!(" ({})", h.label)
+                } else {
+                    String::new()
+                },
+                &f.text[h.frag.clone()],
+                match &h.resolved {
+                    Some(v) => format!(" = {v:?}"),
+                    None => String::new(),
+                }
+            );
+        }
     }
     out
+}
+
+/// The label a hole has when nothing else names it.
+fn hole_label(host_text: &str) -> String {
+    idxlint::extract::hole::label_of(host_text)
 }
 
 /// Tokens of SQL text for the listing: words, `$N`, and single punctuation characters

@@ -39,8 +39,14 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 toks.push(Tok::Str(Lit { units }));
             }
             '+' => {
+                let at = c.pos;
                 c.bump();
-                if matches!(c.peek(), Some('+') | Some('=')) {
+                if c.peek() == Some('=') {
+                    // `+=`: reported so that a string grown by it is known to grow.
+                    c.bump();
+                    toks.push(Tok::Punct('+', at));
+                    toks.push(Tok::Punct('=', at + 1));
+                } else if c.peek() == Some('+') {
                     c.bump();
                     toks.push(Tok::Other);
                 } else {
@@ -48,15 +54,17 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 }
             }
             _ if ch.is_alphanumeric() || ch == '_' => {
+                let start = c.pos;
                 c.skip_word();
-                toks.push(Tok::Other);
+                toks.push(Tok::Word(start, c.pos));
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             _ => {
+                let at = c.pos;
                 c.bump();
-                toks.push(Tok::Other);
+                toks.push(Tok::Punct(ch, at));
             }
         }
     }

@@ -35,8 +35,14 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 toks.push(Tok::Other);
             }
             '+' => {
+                let at = c.pos;
                 c.bump();
-                if matches!(c.peek(), Some('+') | Some('=')) {
+                if c.peek() == Some('=') {
+                    // `+=`: reported so that a string grown by it is known to grow.
+                    c.bump();
+                    toks.push(Tok::Punct('+', at));
+                    toks.push(Tok::Punct('=', at + 1));
+                } else if c.peek() == Some('+') {
                     c.bump();
                     toks.push(Tok::Other);
                 } else {
@@ -44,18 +50,20 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 }
             }
             _ if ch.is_alphanumeric() || ch == '_' || ch == '$' => {
+                let start = c.pos;
                 c.skip_word();
                 if c.peek() == Some('$') {
                     c.bump();
                 }
-                toks.push(Tok::Other);
+                toks.push(Tok::Word(start, c.pos));
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             _ => {
+                let at = c.pos;
                 c.bump();
-                toks.push(Tok::Other);
+                toks.push(Tok::Punct(ch, at));
             }
         }
     }

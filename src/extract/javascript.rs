@@ -79,19 +79,21 @@ pub fn lex(src: &str) -> Vec<Tok> {
                     }
                 }
                 expr_end = !REGEX_AFTER.contains(&&src[start..c.pos]);
-                toks.push(Tok::Other);
+                toks.push(Tok::Word(start, c.pos));
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             ')' | ']' | '}' => {
+                let at = c.pos;
                 c.bump();
-                toks.push(Tok::Other);
+                toks.push(Tok::Punct(ch, at));
                 expr_end = true;
             }
             _ => {
+                let at = c.pos;
                 c.bump();
-                toks.push(Tok::Other);
+                toks.push(Tok::Punct(ch, at));
                 expr_end = false;
             }
         }

@@ -9,7 +9,8 @@
 //! synthetic and maps to the start of the host span it stands for. Host offsets are always
 //! char boundaries of the host text because the lexers only cut between characters.
 
-use super::{placeholder, sqlness, Fragment, FragmentKind, HostLang, OffsetMap};
+use super::hole::Hole;
+use super::{format, placeholder, sqlness, Fragment, FragmentKind, HostLang, OffsetMap};
 
 /// One character of a literal's value, or one interpolation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,11 @@ pub enum Tok {
     Str(Lit),
     /// A `+` operator.
     Plus,
+    /// An identifier, keyword or number: its host byte range (lexers that report words;
+    /// the others report [`Tok::Other`]).
+    Word(usize, usize),
+    /// One punctuation character and its host offset (lexers that report punctuation).
+    Punct(char, usize),
     /// A line continuation or anything else that is transparent for implicit
     /// concatenation (not used by every language).
     Other,
@@ -63,68 +69,124 @@ pub struct JoinRules {
 }
 
 /// Join literal tokens into strings, keep those that look like SQL, and build fragments.
-pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules) -> Vec<Fragment> {
+///
+/// A `+` chain joins literals and simple operands (`name`, `a.b`, `f(x)`, `m[k]`, a
+/// parenthesized expression): each operand is an interpolation, later classified as a
+/// hole by its position. When a `+` is followed by something that is not an operand, the
+/// string is marked as continuing with an unknown piece there, so a truncated query is
+/// never analyzed as a whole one. Format calls around the string (Python `%` and
+/// `.format(...)`, Java `.formatted(...)` and `String.format`, Go `fmt.Sprintf`, Rust
+/// `format!`) give their arguments to the string's placeholders (see
+/// [`super::format`]).
+pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules, src: &str) -> Vec<Fragment> {
+    let consts = format::constants(lang, &toks, src);
     let mut out = Vec::new();
-    let mut cur: Option<Vec<Unit>> = None;
-    let mut pending_plus = false;
-    for tok in toks {
-        match tok {
-            Tok::Str(lit) => {
-                let joins = cur.is_some()
-                    && ((pending_plus && rules.plus) || (!pending_plus && rules.adjacent));
-                if joins {
-                    if let Some(c) = cur.as_mut() {
-                        c.extend(lit.units);
-                    }
-                } else {
-                    if let Some(c) = cur.take() {
-                        out.extend(build_fragment(lang, &c));
-                    }
-                    cur = Some(lit.units);
-                }
-                pending_plus = false;
-            }
-            Tok::Plus => {
-                if pending_plus {
-                    if let Some(c) = cur.take() {
-                        out.extend(build_fragment(lang, &c));
-                    }
-                    pending_plus = false;
-                } else {
-                    pending_plus = cur.is_some();
-                }
-            }
-            Tok::Other => {
-                if let Some(c) = cur.take() {
-                    out.extend(build_fragment(lang, &c));
-                }
-                pending_plus = false;
-            }
+    let mut i = 0;
+    while i < toks.len() {
+        let starts = match &toks[i] {
+            Tok::Str(_) => true,
+            Tok::Word(..) if rules.plus => format::leading_operand(&toks, i),
+            _ => false,
+        };
+        if !starts {
+            i += 1;
+            continue;
         }
-    }
-    if let Some(c) = cur.take() {
-        out.extend(build_fragment(lang, &c));
+        let (mut units, end) = chain(&toks, i, rules);
+        // A string that code goes on growing (`q += ...`, `sb.append(...)`) is only the
+        // start of the query: it ends with an unknown piece, never analyzed as whole.
+        if format::grows(&toks, i, end, src) {
+            units.push(format::unknown_at_end(&toks, end));
+        }
+        let args = format::call_args(&toks, i, end, src);
+        let cx = placeholder::Context {
+            src,
+            consts: &consts,
+            args: &args,
+        };
+        out.extend(build_fragment_with(lang, &units, &cx));
+        i = end.max(i + 1);
     }
     out
 }
 
-/// The fragment of one joined string, if it looks like SQL.
+/// The units of the string chain starting at `toks[i]`, and the index after it.
+fn chain(toks: &[Tok], i: usize, rules: JoinRules) -> (Vec<Unit>, usize) {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut j = i;
+    let mut after_plus = false;
+    loop {
+        match toks.get(j) {
+            Some(Tok::Str(lit)) => {
+                units.extend(lit.units.iter().copied());
+                j += 1;
+            }
+            Some(Tok::Word(..) | Tok::Punct('(', _)) if rules.plus => {
+                match format::operand_end(toks, j) {
+                    Some(e) => {
+                        let (h, l) = format::span(toks, j, e);
+                        units.push(Unit::Interp {
+                            host: h,
+                            host_len: l,
+                        });
+                        j = e;
+                    }
+                    None => {
+                        units.push(format::unknown_after(toks, j));
+                        break;
+                    }
+                }
+            }
+            _ => {
+                if after_plus {
+                    units.push(format::unknown_after(toks, j));
+                }
+                break;
+            }
+        }
+        match toks.get(j) {
+            Some(Tok::Str(_)) if rules.adjacent && matches!(toks.get(j - 1), Some(Tok::Str(_))) => {
+                after_plus = false;
+            }
+            Some(Tok::Plus) if rules.plus => {
+                j += 1;
+                after_plus = true;
+            }
+            _ => break,
+        }
+    }
+    (units, j)
+}
+
+/// The fragment of one joined string, if it looks like SQL (no file context: nothing
+/// resolves, placeholders are classified by position only).
 pub fn build_fragment(lang: HostLang, units: &[Unit]) -> Option<Fragment> {
-    let plain: String = units
-        .iter()
-        .map(|u| match u {
-            Unit::Char { ch, .. } => *ch,
-            // Stands for a value in the check, like a parameter would.
-            Unit::Interp { .. } => '?',
-        })
-        .collect();
-    if !sqlness::looks_like_sql(&plain) {
+    let consts = format::Constants::default();
+    let args = format::FormatArgs::default();
+    let cx = placeholder::Context {
+        src: "",
+        consts: &consts,
+        args: &args,
+    };
+    build_fragment_with(lang, units, &cx)
+}
+
+/// The fragment of one joined string, if it looks like SQL, with the file's constants and
+/// the format call's arguments for its holes.
+pub fn build_fragment_with(
+    lang: HostLang,
+    units: &[Unit],
+    cx: &placeholder::Context,
+) -> Option<Fragment> {
+    if !sqlness::looks_like_sql(&plain_text(units)) {
         return None;
     }
-    let units = placeholder::rewrite(units);
+    let rw = placeholder::rewrite_with(units, cx);
     let mut text = String::new();
     let mut map = OffsetMap::default();
-    for u in units {
+    let mut starts = Vec::with_capacity(rw.out.len() + 1);
+    for u in rw.out {
+        starts.push(text.len());
         match u {
             placeholder::Out::Char { ch, host, host_len } => {
                 let frag = text.len();
@@ -135,6 +197,11 @@ pub fn build_fragment(lang: HostLang, units: &[Unit]) -> Option<Fragment> {
                     map.push_synthetic(frag, ch.len_utf8(), host, host_len);
                 }
             }
+            placeholder::Out::Synth { ch, host, host_len } => {
+                let frag = text.len();
+                text.push(ch);
+                map.push_synthetic(frag, ch.len_utf8(), host, host_len);
+            }
             placeholder::Out::Param { n, host, host_len } => {
                 let frag = text.len();
                 text.push('$');
@@ -143,11 +210,53 @@ pub fn build_fragment(lang: HostLang, units: &[Unit]) -> Option<Fragment> {
             }
         }
     }
+    starts.push(text.len());
+    let holes = rw
+        .holes
+        .into_iter()
+        .map(|h| {
+            let at = |k: usize| starts.get(k).copied().unwrap_or(text.len());
+            Hole {
+                kind: h.kind,
+                region: h.region,
+                frag: at(h.out.start)..at(h.out.end),
+                host: h.host,
+                label: h.label,
+                resolved: h.resolved,
+            }
+        })
+        .collect();
     Some(Fragment {
         text,
         map,
         kind: FragmentKind::HostString(lang),
+        holes,
     })
+}
+
+/// The text of a joined string for the SQL-likeness check: a leading hole (`{cte} SELECT`)
+/// is dropped, and every other hole or `{name}` format placeholder reads as a name.
+fn plain_text(units: &[Unit]) -> String {
+    let mut plain = String::new();
+    let mut brace = false;
+    for u in units {
+        match u {
+            Unit::Interp { .. } if plain.trim().is_empty() => plain.clear(),
+            Unit::Interp { .. } => plain.push_str("hole_name"),
+            Unit::Char { ch: '{', .. } => {
+                brace = true;
+                plain.push_str("hole_name");
+            }
+            Unit::Char { ch: '}', .. } if brace => brace = false,
+            Unit::Char { ch, .. } if brace && (ch.is_whitespace() || *ch == '\'') => {
+                brace = false;
+                plain.push(*ch);
+            }
+            Unit::Char { .. } if brace => {}
+            Unit::Char { ch, .. } => plain.push(*ch),
+        }
+    }
+    plain
 }
 
 /// A cursor over host text, shared by the lexers.

@@ -5,15 +5,20 @@
 //!
 //! - `.sql` files are one fragment whose map is the identity ([`sql_file`]).
 //! - Application source yields one fragment per SQL string literal (adjacent and
-//!   `+`-concatenated literals joined; interpolations and driver placeholders replaced by
-//!   parameters), see the per-language modules.
+//!   `+`-concatenated literals and operands joined; interpolations and driver placeholders
+//!   replaced by parameters), see the per-language modules. What code builds at run time
+//!   (a concatenated variable, an interpolated name, a format placeholder) is a
+//!   [`hole::Hole`] of the fragment, classified by position and resolved when the file
+//!   declares its value ([`format`]).
 //!
 //! Invariant: for every byte offset `o` in `fragment.text`, `fragment.map.to_host(o)` is a
 //! byte offset in the host file at a char boundary; text copied verbatim from the host maps
 //! to exactly where it came from, so a finding on the fourth line of a Python triple-quoted
 //! string is reported on that line and column.
 
+pub mod format;
 pub mod go;
+pub mod hole;
 pub mod java;
 pub mod javascript;
 pub mod literal;
@@ -181,6 +186,8 @@ pub struct Fragment {
     pub text: String,
     pub map: OffsetMap,
     pub kind: FragmentKind,
+    /// The pieces code builds at run time, in order (none for `.sql` files and literals).
+    pub holes: Vec<hole::Hole>,
 }
 
 impl Fragment {
@@ -190,6 +197,7 @@ impl Fragment {
             text: text.to_string(),
             map: OffsetMap::identity(0, text.len()),
             kind: FragmentKind::SqlFile,
+            holes: Vec::new(),
         }
     }
 
@@ -246,7 +254,7 @@ pub fn extract_host(lang: HostLang, text: &str) -> Vec<Fragment> {
             },
         ),
     };
-    literal::fragments(lang, toks, rules)
+    literal::fragments(lang, toks, rules, text)
 }
 
 #[cfg(test)]

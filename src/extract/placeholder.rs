@@ -16,15 +16,32 @@
 //! - `@name` (not `@@system_var`, not the `@>` operator; emails sit in string literals).
 //! - Existing `$1` parameters stay; new parameters are numbered after the largest one.
 //!
+//! - Holes (see [`super::hole`]): interpolations, and the format placeholders `%s`, `%d`,
+//!   `%v`, `%(name)s`, `{}`, `{name}` outside quotes, are classified by their position: a
+//!   value is a parameter, a list `($N)`, a name its constant or `idxlint_hole_N`, a
+//!   clause is removed. A `%s` with no format call around it in a value position is the
+//!   DB-API placeholder, a parameter.
+//!
 //! Invariant: every output unit maps to host bytes of its input units; a parameter maps to
-//! the whole host span of the placeholder it replaces.
+//! the whole host span of the placeholder it replaces; text written for a hole is
+//! synthetic and maps to the hole's host span.
 
+use super::format::{Constants, FormatArgs};
+use super::hole::{label_of, HoleKind, Region};
 use super::literal::Unit;
+use std::ops::Range;
 
 /// One unit of the rewritten string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Out {
     Char {
+        ch: char,
+        host: usize,
+        host_len: usize,
+    },
+    /// A character written for a hole (a resolved constant, `TRUE`, `*`, a hole name):
+    /// always synthetic, mapping to the hole's host span.
+    Synth {
         ch: char,
         host: usize,
         host_len: usize,
@@ -36,12 +53,46 @@ pub enum Out {
     },
 }
 
+/// A hole found while rewriting; `out` indexes the [`Out`] units written for it.
+#[derive(Debug, Clone)]
+pub struct HoleOut {
+    pub kind: HoleKind,
+    pub region: Region,
+    pub out: Range<usize>,
+    pub host: Range<usize>,
+    pub label: String,
+    pub resolved: Option<String>,
+}
+
+/// What the host file knows around one string.
+pub struct Context<'a> {
+    /// The host text (for the labels of holes); may be empty.
+    pub src: &'a str,
+    pub consts: &'a Constants,
+    pub args: &'a FormatArgs,
+}
+
+/// The rewritten string and its holes.
+pub struct Rewritten {
+    pub out: Vec<Out>,
+    pub holes: Vec<HoleOut>,
+}
+
 /// Keywords after which a `?` stands for a value.
 const VALUE_KEYWORDS: &[&str] = &[
     "LIMIT", "OFFSET", "IN", "VALUES", "WHERE", "AND", "OR", "NOT", "THEN", "ELSE", "WHEN",
     "SELECT", "SET", "LIKE", "ILIKE", "BETWEEN", "IS", "ON", "BY", "RETURN", "CASE", "ANY", "ALL",
     "SOME", "DISTINCT", "FETCH", "FIRST", "NEXT", "TOP", "INTERVAL", "ESCAPE",
 ];
+
+/// Keywords after which a hole is a whole condition, unless a comparison follows.
+const CONDITION_KEYWORDS: &[&str] = &["WHERE", "AND", "OR", "ON", "HAVING", "NOT", "WHEN"];
+
+/// Keywords after which a hole names a table.
+const TABLE_KEYWORDS: &[&str] = &["FROM", "JOIN", "UPDATE", "INTO", "TABLE", "USING"];
+
+/// Words after a hole that make it the left side of a comparison.
+const COMPARISON_WORDS: &[&str] = &["IN", "IS", "LIKE", "ILIKE", "BETWEEN", "NOT", "SIMILAR"];
 
 fn ch(u: &Unit) -> Option<char> {
     match u {
@@ -71,70 +122,303 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Rewrite interpolations and driver placeholders in `units` as `$N` parameters.
+fn region_of(word: &str) -> Option<Region> {
+    Some(match word {
+        "SELECT" => Region::Select,
+        "FROM" | "JOIN" | "UPDATE" | "INTO" | "DELETE" | "USING" => Region::From,
+        "WHERE" | "ON" => Region::Where,
+        "GROUP" => Region::GroupBy,
+        "HAVING" => Region::Having,
+        "ORDER" => Region::OrderBy,
+        "LIMIT" | "OFFSET" | "FETCH" => Region::Limit,
+        "SET" => Region::Set,
+        "VALUES" => Region::Values,
+        "RETURNING" => Region::Returning,
+        _ => return None,
+    })
+}
+
+/// Rewrite interpolations and driver placeholders in `units` as `$N` parameters, with no
+/// file context (see [`rewrite_with`]).
 pub fn rewrite(units: &[Unit]) -> Vec<Out> {
-    let chars: Vec<Option<char>> = units.iter().map(ch).collect();
-    let at = |i: usize| chars.get(i).copied().flatten();
+    let consts = Constants::default();
+    let args = FormatArgs::default();
+    rewrite_with(
+        units,
+        &Context {
+            src: "",
+            consts: &consts,
+            args: &args,
+        },
+    )
+    .out
+}
+
+/// Rewrite interpolations and placeholders: values become `$N` parameters, and holes of
+/// other kinds are written as [`super::hole`] describes.
+pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
+    let mut units: Vec<Unit> = units.to_vec();
+    let mut chars: Vec<Option<char>> = units.iter().map(ch).collect();
     let mut next = max_dollar_param(&chars) + 1;
-    let mut out = Vec::with_capacity(units.len());
+    let mut out: Vec<Out> = Vec::with_capacity(units.len());
+    let mut holes: Vec<HoleOut> = Vec::new();
     // The last significant token before the cursor: a word, or a punctuation char.
     let mut prev_word = String::new();
     let mut prev_punct: Option<char> = None;
+    // The clause each open parenthesis level is in.
+    let mut regions: Vec<Region> = vec![Region::Prefix];
+    // Format placeholders seen so far (`%s`, `{}`), for positional arguments.
+    let mut positional = 0usize;
+    // A resolved constant being copied: (hole index, end unit index).
+    let mut resolving: Option<(usize, usize)> = None;
     let mut i = 0;
-    let param = |out: &mut Vec<Out>, next: &mut usize, from: usize, to: usize| {
-        let (host, host_len) = span(&units[from..to]);
-        out.push(Out::Param {
-            n: *next,
-            host,
-            host_len,
-        });
-        *next += 1;
-    };
-    // Interpolations inside quoted SQL still become parameters (`'%${q}%'`).
-    let copy = |out: &mut Vec<Out>, next: &mut usize, from: usize, to: usize| {
-        for u in &units[from..to] {
-            match *u {
-                Unit::Char { ch, host, host_len } => out.push(Out::Char { ch, host, host_len }),
-                Unit::Interp { host, host_len } => {
-                    out.push(Out::Param {
-                        n: *next,
-                        host,
-                        host_len,
-                    });
-                    *next += 1;
-                }
+    while i < units.len() {
+        if let Some((h, end)) = resolving {
+            if i >= end {
+                holes[h].out.end = out.len();
+                resolving = None;
             }
         }
-    };
-    while i < units.len() {
-        let Some(c) = at(i) else {
-            param(&mut out, &mut next, i, i + 1);
-            prev_word.clear();
-            prev_punct = Some('$');
-            i += 1;
-            continue;
-        };
-        // Quoted SQL: strings, identifiers, comments are copied as they are.
+        let at = |i: usize| chars.get(i).copied().flatten();
+        let c = at(i);
+        // Quoted SQL: strings, identifiers, comments are copied as they are;
+        // interpolations inside them are values (`'%${q}%'`).
         let quoted_end = match c {
-            '\'' | '"' | '`' => Some(skip_quoted(&chars, i, c)),
-            '-' if at(i + 1) == Some('-') => Some(skip_until(&chars, i, "\n")),
-            '/' if at(i + 1) == Some('*') => Some(skip_until(&chars, i + 2, "*/")),
-            '$' if at(i + 1).is_some_and(|d| d == '$' || d.is_alphabetic() || d == '_') => {
+            Some(q @ ('\'' | '"' | '`')) => Some(skip_quoted(&chars, i, q)),
+            Some('-') if at(i + 1) == Some('-') => Some(skip_until(&chars, i, "\n")),
+            Some('/') if at(i + 1) == Some('*') => Some(skip_until(&chars, i + 2, "*/")),
+            Some('$') if at(i + 1).is_some_and(|d| d == '$' || d.is_alphabetic() || d == '_') => {
                 Some(skip_dollar(&chars, i))
             }
             _ => None,
         };
         if let Some(end) = quoted_end {
-            copy(&mut out, &mut next, i, end);
-            if c == '\'' || c == '"' || c == '`' || c == '$' {
+            for u in &units[i..end] {
+                match *u {
+                    Unit::Char { ch, host, host_len } if resolving.is_some() => {
+                        out.push(Out::Synth { ch, host, host_len })
+                    }
+                    Unit::Char { ch, host, host_len } => out.push(Out::Char { ch, host, host_len }),
+                    Unit::Interp { host, host_len } => {
+                        out.push(Out::Param {
+                            n: next,
+                            host,
+                            host_len,
+                        });
+                        next += 1;
+                    }
+                }
+            }
+            if matches!(c, Some('\'' | '"' | '`' | '$')) {
                 prev_word = "'".to_string();
                 prev_punct = None;
             }
             i = end;
             continue;
         }
+        // `%%` is a percent sign; after a format call, `%%s` is the DB-API placeholder.
+        if c == Some('%') && at(i + 1) == Some('%') {
+            if !cx.args.is_empty() && at(i + 2) == Some('s') && !at(i + 3).is_some_and(is_word) {
+                let (host, host_len) = span(&units[i..i + 3]);
+                out.push(Out::Param {
+                    n: next,
+                    host,
+                    host_len,
+                });
+                next += 1;
+                prev_word.clear();
+                prev_punct = Some('$');
+                i += 3;
+                continue;
+            }
+            for u in &units[i..i + 2] {
+                if let Unit::Char { ch, host, host_len } = *u {
+                    out.push(Out::Char { ch, host, host_len });
+                }
+            }
+            prev_word.clear();
+            prev_punct = Some('%');
+            i += 2;
+            continue;
+        }
+        // A hole: an interpolation, or a format placeholder (`%s`, `%d`, `{name}`).
+        let hole_end = match c {
+            None => Some((i + 1, None)),
+            Some('%') => format_percent(&chars, i),
+            Some('{') => format_brace(&chars, i),
+            _ => None,
+        };
+        if let Some((end, name)) = hole_end {
+            let (host, host_len) = span(&units[i..end]);
+            let is_interp = c.is_none();
+            // The label: the argument the format call gives, else the host expression.
+            let arg = if is_interp {
+                None
+            } else {
+                match &name {
+                    Some(n) if n.chars().all(|d| d.is_ascii_digit()) => n
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|k| cx.args.positional.get(k).cloned()),
+                    Some(n) => cx
+                        .args
+                        .named
+                        .iter()
+                        .find(|(k, _)| k == n)
+                        .map(|(_, r)| r.clone()),
+                    None => {
+                        positional += 1;
+                        cx.args.positional.get(positional - 1).cloned()
+                    }
+                }
+            };
+            let label = match (&arg, &name) {
+                (Some(r), _) => label_of(cx.src.get(r.clone()).unwrap_or("")),
+                (None, Some(n)) if !is_interp && !n.chars().all(|d| d.is_ascii_digit()) => {
+                    n.clone()
+                }
+                _ => label_of(cx.src.get(host..host + host_len).unwrap_or("")),
+            };
+            let percent_s = c == Some('%') && name.is_none();
+            let known_args = !cx.args.is_empty();
+            // Glued to a name (`user_{suffix}`, `{schema}.t`)?
+            let before = i.checked_sub(1).and_then(at);
+            let after = at(end);
+            let glued = before.is_some_and(|b| is_word(b) || b == '.')
+                || after.is_some_and(|a| is_word(a) || a == '.');
+            let next_sig = next_significant(&chars, end);
+            let region = regions.last().copied().unwrap_or(Region::Other);
+            // A zero-width hole is the unknown rest of a string that code goes on building.
+            let kind = if is_interp && host_len == 0 {
+                HoleKind::Clause
+            } else {
+                classify(&prev_word, prev_punct, &next_sig, region, glued)
+            };
+            // A driver placeholder (`%s` with no format call) in a value position is a
+            // parameter, not a hole.
+            let driver_value = percent_s && !known_args && kind == HoleKind::Value;
+            let driver_value = driver_value
+                || (c == Some('%') && name.is_some() && !known_args && kind == HoleKind::Value);
+            if driver_value {
+                out.push(Out::Param {
+                    n: next,
+                    host,
+                    host_len,
+                });
+                next += 1;
+                prev_word.clear();
+                prev_punct = Some('$');
+                i = end;
+                continue;
+            }
+            let start = out.len();
+            // A constant's own placeholders are not resolved again (`A = "{A}"` would
+            // never end).
+            let resolved = match kind {
+                _ if resolving.is_some() => None,
+                HoleKind::Identifier | HoleKind::Columns | HoleKind::Clause => cx
+                    .consts
+                    .get(&label)
+                    .map(str::to_string)
+                    .or_else(|| literal_value(&label)),
+                _ => None,
+            };
+            let synth = |out: &mut Vec<Out>, text: &str| {
+                for ch in text.chars() {
+                    out.push(Out::Synth { ch, host, host_len });
+                }
+            };
+            holes.push(HoleOut {
+                kind,
+                region: if kind == HoleKind::Clause && prev_word.is_empty() && prev_punct.is_none()
+                {
+                    Region::Prefix
+                } else {
+                    region
+                },
+                out: start..start,
+                host: host..host + host_len,
+                label,
+                resolved: resolved.clone(),
+            });
+            if let Some(value) = resolved {
+                // Copy the constant in place of the hole and read it as SQL text.
+                let units_in: Vec<Unit> = std::iter::once(' ')
+                    .chain(value.chars())
+                    .chain(std::iter::once(' '))
+                    .map(|ch| Unit::Char { ch, host, host_len })
+                    .collect();
+                let n_in = units_in.len();
+                units.splice(i..end, units_in);
+                chars = units.iter().map(ch).collect();
+                resolving = Some((holes.len() - 1, i + n_in));
+                continue;
+            }
+            match kind {
+                HoleKind::Value => {
+                    out.push(Out::Param {
+                        n: next,
+                        host,
+                        host_len,
+                    });
+                    next += 1;
+                    prev_word.clear();
+                    prev_punct = Some('$');
+                }
+                HoleKind::List => {
+                    synth(&mut out, "(");
+                    out.push(Out::Param {
+                        n: next,
+                        host,
+                        host_len,
+                    });
+                    next += 1;
+                    synth(&mut out, ")");
+                    prev_word.clear();
+                    prev_punct = Some(')');
+                }
+                HoleKind::Identifier => {
+                    synth(&mut out, &format!("idxlint_hole_{}", holes.len()));
+                    prev_word = "idxlint_hole".to_string();
+                    prev_punct = None;
+                }
+                HoleKind::Columns => {
+                    synth(&mut out, "*");
+                    prev_word.clear();
+                    prev_punct = Some('*');
+                }
+                HoleKind::Clause => {
+                    let up = prev_word.to_ascii_uppercase();
+                    if CONDITION_KEYWORDS.contains(&up.as_str()) {
+                        synth(&mut out, "TRUE");
+                        prev_word = "TRUE".to_string();
+                        prev_punct = None;
+                    } else {
+                        synth(&mut out, " ");
+                    }
+                }
+            }
+            if let Some(h) = holes.last_mut() {
+                h.out.end = out.len();
+            }
+            i = end;
+            continue;
+        }
+        let Some(c) = c else {
+            i += 1;
+            continue;
+        };
+        let copy1 = |out: &mut Vec<Out>, u: &Unit| {
+            if let Unit::Char { ch, host, host_len } = *u {
+                if resolving.is_some() {
+                    out.push(Out::Synth { ch, host, host_len });
+                } else {
+                    out.push(Out::Char { ch, host, host_len });
+                }
+            }
+        };
         if c.is_whitespace() {
-            copy(&mut out, &mut next, i, i + 1);
+            copy1(&mut out, &units[i]);
             i += 1;
             continue;
         }
@@ -143,12 +427,28 @@ pub fn rewrite(units: &[Unit]) -> Vec<Out> {
             while at(j).is_some_and(is_word) {
                 j += 1;
             }
-            copy(&mut out, &mut next, i, j);
+            for u in &units[i..j] {
+                copy1(&mut out, u);
+            }
             prev_word = chars[i..j].iter().flatten().collect();
             prev_punct = None;
+            if let Some(r) = region_of(&prev_word.to_ascii_uppercase()) {
+                if let Some(top) = regions.last_mut() {
+                    *top = r;
+                }
+            }
             i = j;
             continue;
         }
+        let param_from = |out: &mut Vec<Out>, next: &mut usize, from: usize, to: usize| {
+            let (host, host_len) = span(&units[from..to]);
+            out.push(Out::Param {
+                n: *next,
+                host,
+                host_len,
+            });
+            *next += 1;
+        };
         match c {
             '?' => {
                 let n1 = at(i + 1);
@@ -159,33 +459,11 @@ pub fn rewrite(units: &[Unit]) -> Vec<Out> {
                     while at(j).is_some_and(|d| d.is_ascii_digit()) {
                         j += 1;
                     }
-                    param(&mut out, &mut next, i, j);
+                    param_from(&mut out, &mut next, i, j);
                     prev_word.clear();
                     prev_punct = Some('$');
                     i = j;
                     continue;
-                }
-            }
-            '%' => {
-                if at(i + 1) == Some('s') && !at(i + 2).is_some_and(is_word) {
-                    param(&mut out, &mut next, i, i + 2);
-                    prev_word.clear();
-                    prev_punct = Some('$');
-                    i += 2;
-                    continue;
-                }
-                if at(i + 1) == Some('(') {
-                    let mut j = i + 2;
-                    while at(j).is_some_and(is_word) {
-                        j += 1;
-                    }
-                    if j > i + 2 && at(j) == Some(')') && at(j + 1) == Some('s') {
-                        param(&mut out, &mut next, i, j + 2);
-                        prev_word.clear();
-                        prev_punct = Some('$');
-                        i = j + 2;
-                        continue;
-                    }
                 }
             }
             ':' | '@' => {
@@ -201,7 +479,7 @@ pub fn rewrite(units: &[Unit]) -> Vec<Out> {
                     // `a[lo:hi]` is an array slice.
                     let slice = c == ':' && prev_punct != Some('[') && at(j) == Some(']');
                     if !slice {
-                        param(&mut out, &mut next, i, j);
+                        param_from(&mut out, &mut next, i, j);
                         prev_word.clear();
                         prev_punct = Some('$');
                         i = j;
@@ -209,14 +487,172 @@ pub fn rewrite(units: &[Unit]) -> Vec<Out> {
                     }
                 }
             }
+            '(' => regions.push(Region::Other),
+            ')' if regions.len() > 1 => {
+                regions.pop();
+            }
             _ => {}
         }
-        copy(&mut out, &mut next, i, i + 1);
+        copy1(&mut out, &units[i]);
         prev_word.clear();
         prev_punct = Some(c);
         i += 1;
     }
-    out
+    if let Some((h, _)) = resolving {
+        holes[h].out.end = out.len();
+    }
+    Rewritten { out, holes }
+}
+
+/// The SQL text an argument expression spells out: a string literal (`"notes"`), psycopg's
+/// `sql.Identifier("a", "b")` (`"a"."b"`) and `sql.SQL("text")`.
+fn literal_value(expr: &str) -> Option<String> {
+    let e = expr.trim();
+    let unquote = |s: &str| -> Option<String> {
+        let s = s.trim();
+        let q = s.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let inner = s.strip_prefix(q)?.strip_suffix(q)?;
+        (!inner.contains(q) && !inner.contains('\\')).then(|| inner.to_string())
+    };
+    if let Some(v) = unquote(e) {
+        return Some(v);
+    }
+    let (func, rest) = e.split_once('(')?;
+    let args = rest.strip_suffix(')')?;
+    let func = func.rsplit('.').next().unwrap_or(func);
+    match func {
+        "Identifier" => {
+            let parts: Option<Vec<String>> = args.split(',').map(unquote).collect();
+            let parts = parts?;
+            (!parts.is_empty()).then(|| {
+                parts
+                    .iter()
+                    .map(|p| format!("\"{}\"", p.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(".")
+            })
+        }
+        "SQL" => unquote(args),
+        _ => None,
+    }
+}
+
+/// The next significant token after `from`: a word (upper-cased) or a punctuation char.
+fn next_significant(chars: &[Option<char>], from: usize) -> String {
+    let mut j = from;
+    while chars
+        .get(j)
+        .copied()
+        .flatten()
+        .is_some_and(char::is_whitespace)
+    {
+        j += 1;
+    }
+    let mut w = String::new();
+    while let Some(c) = chars.get(j).copied().flatten() {
+        if is_word(c) {
+            w.push(c.to_ascii_uppercase());
+            j += 1;
+        } else {
+            if w.is_empty() {
+                w.push(c);
+            }
+            break;
+        }
+    }
+    w
+}
+
+/// The kind of a hole from the tokens around it.
+fn classify(
+    prev_word: &str,
+    prev_punct: Option<char>,
+    next: &str,
+    region: Region,
+    glued: bool,
+) -> HoleKind {
+    if glued {
+        return HoleKind::Identifier;
+    }
+    let up = prev_word.to_ascii_uppercase();
+    let up = up.as_str();
+    if TABLE_KEYWORDS.contains(&up) {
+        return HoleKind::Identifier;
+    }
+    if (up == "IN" || up == "VALUES") && next != "(" {
+        return HoleKind::List;
+    }
+    if up == "BY" {
+        return HoleKind::Identifier;
+    }
+    if CONDITION_KEYWORDS.contains(&up) {
+        let comparison = next.starts_with(['=', '<', '>', '!']) || COMPARISON_WORDS.contains(&next);
+        return if comparison {
+            HoleKind::Identifier
+        } else {
+            HoleKind::Clause
+        };
+    }
+    if region == Region::Select && (up == "SELECT" || up == "DISTINCT" || prev_punct == Some(',')) {
+        return HoleKind::Columns;
+    }
+    if prev_word.is_empty() && prev_punct.is_none() {
+        return HoleKind::Clause;
+    }
+    if value_expected(prev_word, prev_punct) {
+        return HoleKind::Value;
+    }
+    HoleKind::Clause
+}
+
+/// A `%s`-style format placeholder at `i`: its end and its name (`%(name)s`).
+fn format_percent(chars: &[Option<char>], i: usize) -> Option<(usize, Option<String>)> {
+    let at = |k: usize| chars.get(k).copied().flatten();
+    match at(i + 1) {
+        Some('s' | 'd' | 'v' | 'q' | 'i') if !at(i + 2).is_some_and(is_word) => Some((i + 2, None)),
+        // Go's explicit argument index: `%[1]s` is the first argument.
+        Some('[') => {
+            let mut j = i + 2;
+            while at(j).is_some_and(|d| d.is_ascii_digit()) {
+                j += 1;
+            }
+            let n: String = chars[i + 2..j].iter().flatten().collect();
+            let n: usize = n.parse().ok().filter(|n| *n > 0)?;
+            (at(j) == Some(']') && matches!(at(j + 1), Some('s' | 'd' | 'v' | 'q')))
+                .then(|| (j + 2, Some((n - 1).to_string())))
+        }
+        Some('(') => {
+            let mut j = i + 2;
+            while at(j).is_some_and(is_word) {
+                j += 1;
+            }
+            if j > i + 2 && at(j) == Some(')') && matches!(at(j + 1), Some('s' | 'd')) {
+                let name: String = chars[i + 2..j].iter().flatten().collect();
+                Some((j + 2, Some(name)))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A `{}`, `{0}`, `{name}`, `{name!r}`, `{a.b}` format placeholder at `i`: its end and its
+/// name (digits for an explicit position; `None` for `{}`).
+fn format_brace(chars: &[Option<char>], i: usize) -> Option<(usize, Option<String>)> {
+    let mut j = i + 1;
+    while j < chars.len() && j < i + 64 {
+        match chars[j] {
+            Some('}') => {
+                let inner: String = chars[i + 1..j].iter().flatten().collect();
+                let name = inner.split(['!', ':']).next().unwrap_or("").to_string();
+                return Some((j + 1, (!name.is_empty()).then_some(name)));
+            }
+            Some(c) if is_word(c) || matches!(c, '.' | '!' | ':' | '[' | ']') => j += 1,
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn value_expected(prev_word: &str, prev_punct: Option<char>) -> bool {
@@ -329,7 +765,7 @@ mod tests {
         rewrite(&units)
             .into_iter()
             .map(|o| match o {
-                Out::Char { ch, .. } => ch.to_string(),
+                Out::Char { ch, .. } | Out::Synth { ch, .. } => ch.to_string(),
                 Out::Param { n, .. } => format!("${n}"),
             })
             .collect()
@@ -356,6 +792,92 @@ mod tests {
         );
         assert_eq!(run("a = ':id' -- :x\n"), "a = ':id' -- :x\n");
         assert_eq!(run("arr[lo:hi]"), "arr[lo:hi]");
+    }
+
+    #[test]
+    fn holes_by_position() {
+        // § is an interpolation (a concatenated variable, `${x}`).
+        assert_eq!(run("SELECT § FROM t"), "SELECT * FROM t");
+        assert_eq!(
+            run("SELECT a FROM § WHERE b = §"),
+            "SELECT a FROM idxlint_hole_1 WHERE b = $1"
+        );
+        assert_eq!(
+            run("SELECT a FROM t WHERE § ORDER BY a"),
+            "SELECT a FROM t WHERE TRUE ORDER BY a"
+        );
+        assert_eq!(
+            run("SELECT a FROM t WHERE § = 1"),
+            "SELECT a FROM t WHERE idxlint_hole_1 = 1"
+        );
+        assert_eq!(
+            run("SELECT a FROM t WHERE b = 1 § ORDER BY a §"),
+            "SELECT a FROM t WHERE b = 1   ORDER BY a  "
+        );
+        assert_eq!(
+            run("SELECT a FROM t WHERE b IN §"),
+            "SELECT a FROM t WHERE b IN ($1)"
+        );
+        assert_eq!(
+            run("INSERT INTO t (a) VALUES §"),
+            "INSERT INTO t (a) VALUES ($1)"
+        );
+        assert_eq!(
+            run("SELECT a FROM t_§ LIMIT §"),
+            "SELECT a FROM t_idxlint_hole_1 LIMIT $1"
+        );
+        // Format placeholders outside a value position are holes too.
+        assert_eq!(
+            run("SELECT a FROM %s WHERE b = %s"),
+            "SELECT a FROM idxlint_hole_1 WHERE b = $1"
+        );
+        assert_eq!(
+            run("SELECT {cols} FROM t WHERE {cond}"),
+            "SELECT * FROM t WHERE TRUE"
+        );
+        assert_eq!(
+            run("SELECT a FROM t WHERE b = 1 %%"),
+            "SELECT a FROM t WHERE b = 1 %%"
+        );
+        assert_eq!(
+            run("SELECT a FROM t ORDER BY t.%[1]s"),
+            "SELECT a FROM t ORDER BY t.idxlint_hole_1"
+        );
+    }
+
+    #[test]
+    fn a_constant_is_resolved_once() {
+        let src = "A = \"{A}\"\nq = \"SELECT x FROM {A}\"\n";
+        let toks = crate::extract::python::lex(src);
+        let consts = crate::extract::format::constants(super::super::HostLang::Python, &toks, src);
+        assert_eq!(consts.get("A"), Some("{A}"));
+        let units: Vec<Unit> = "SELECT x FROM {A}"
+            .char_indices()
+            .map(|(i, c)| Unit::verbatim(c, i))
+            .collect();
+        let args = FormatArgs::default();
+        let rw = rewrite_with(
+            &units,
+            &Context {
+                src,
+                consts: &consts,
+                args: &args,
+            },
+        );
+        assert_eq!(rw.holes.len(), 2);
+        assert_eq!(rw.holes[0].resolved.as_deref(), Some("{A}"));
+        assert_eq!(rw.holes[1].resolved, None);
+    }
+
+    #[test]
+    fn identifier_literals() {
+        assert_eq!(
+            literal_value("sql.Identifier(\"a\", 'b')").as_deref(),
+            Some("\"a\".\"b\"")
+        );
+        assert_eq!(literal_value("'notes'").as_deref(), Some("notes"));
+        assert_eq!(literal_value("sql.SQL('x = 1')").as_deref(), Some("x = 1"));
+        assert_eq!(literal_value("table_name"), None);
     }
 
     #[test]

@@ -33,13 +33,13 @@ pub fn lex(src: &str) -> Vec<Tok> {
             }
             '(' | '[' | '{' => {
                 depth += 1;
+                toks.push(Tok::Punct(ch, c.pos));
                 c.bump();
-                toks.push(Tok::Other);
             }
             ')' | ']' | '}' => {
                 depth = depth.saturating_sub(1);
+                toks.push(Tok::Punct(ch, c.pos));
                 c.bump();
-                toks.push(Tok::Other);
             }
             '+' => {
                 c.bump();
@@ -56,15 +56,15 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 if is_prefix {
                     toks.push(string(&mut c, word));
                 } else {
-                    toks.push(Tok::Other);
+                    toks.push(Tok::Word(start, c.pos));
                 }
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             _ => {
+                toks.push(Tok::Punct(ch, c.pos));
                 c.bump();
-                toks.push(Tok::Other);
             }
         }
     }

@@ -142,25 +142,26 @@ pub fn lex(src: &str) -> Vec<Tok> {
                 expr_end = true;
             }
             _ if ch.is_alphanumeric() || ch == '_' || ch == '@' || ch == '$' => {
+                let start = c.pos;
                 c.bump();
                 c.skip_word();
                 if matches!(c.peek(), Some('?') | Some('!')) && c.peek_at(1) != Some('=') {
                     c.bump();
                 }
-                toks.push(Tok::Other);
+                toks.push(Tok::Word(start, c.pos));
                 expr_end = true;
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             ')' | ']' | '}' => {
+                toks.push(Tok::Punct(ch, c.pos));
                 c.bump();
-                toks.push(Tok::Other);
                 expr_end = true;
             }
             _ => {
+                toks.push(Tok::Punct(ch, c.pos));
                 c.bump();
-                toks.push(Tok::Other);
                 expr_end = false;
             }
         }

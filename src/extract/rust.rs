@@ -43,15 +43,16 @@ pub fn lex(src: &str) -> Vec<Tok> {
                         skip_char_or_lifetime(&mut c);
                         toks.push(Tok::Other);
                     }
-                    _ => toks.push(Tok::Other),
+                    _ => toks.push(Tok::Word(start, c.pos)),
                 }
             }
             _ if ch.is_whitespace() => {
                 c.bump();
             }
             _ => {
+                let at = c.pos;
                 c.bump();
-                toks.push(Tok::Other);
+                toks.push(Tok::Punct(ch, at));
             }
         }
     }

@@ -695,6 +695,7 @@ mod tests {
             error: None,
             repaired: false,
             recognized: false,
+            holes: Vec::new(),
         };
         let h = hypertables(&[
             stmt("SELECT create_hypertable('readings', 'taken_at')"),

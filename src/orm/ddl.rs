@@ -43,6 +43,7 @@ impl Ddl {
             text: self.text,
             map: self.map,
             kind: FragmentKind::OrmSchema(orm),
+            holes: Vec::new(),
         })
     }
 }

@@ -37,6 +37,7 @@ impl DdlText {
             text: self.text,
             map: self.map,
             kind: FragmentKind::OrmSchema(orm),
+            holes: Vec::new(),
         })
     }
 }

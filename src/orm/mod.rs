@@ -528,7 +528,12 @@ fn condition(c: &str, op: &Op) -> String {
 pub fn synthetic_fragment(text: String, span: Range<usize>, kind: FragmentKind) -> Fragment {
     let mut map = OffsetMap::default();
     map.push_synthetic(0, text.len(), span.start, span.end - span.start);
-    Fragment { text, map, kind }
+    Fragment {
+        text,
+        map,
+        kind,
+        holes: Vec::new(),
+    }
 }
 
 /// A new index on `table (cols)` written in the ORM's own form, for fixes on tables an ORM

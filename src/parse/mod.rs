@@ -74,6 +74,9 @@ pub struct Statement {
     /// No AST, but the statement matched the grammar of a statement sqlparser does not
     /// model (`REINDEX`, see [`fallback::recognized`]): understood, not an error.
     pub recognized: bool,
+    /// The holes of the fragment that fall in this statement; their `frag` ranges are
+    /// relative to [`Statement::text`].
+    pub holes: Vec<crate::extract::hole::Hole>,
 }
 
 impl Statement {
@@ -106,9 +109,26 @@ pub fn parse_fragment_with(
     mut each: impl FnMut(&mut Statement),
 ) -> Vec<Statement> {
     let d = dialect.sqlparser();
-    frag.statements()
+    let ranges = frag.statements();
+    // Each hole belongs to the statement it sits in, or to the next one when it sits
+    // before it (a `{cte_clause}` prefix); holes after the last statement go to it.
+    let bounds: Vec<(usize, usize)> = ranges
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let from = if k == 0 { 0 } else { ranges[k - 1].end };
+            let to = if k + 1 == ranges.len() {
+                frag.text.len()
+            } else {
+                r.end
+            };
+            (from, to)
+        })
+        .collect();
+    ranges
         .into_iter()
-        .map(|range| {
+        .zip(bounds)
+        .map(|(range, (from, to))| {
             let text = frag.text[range.clone()].to_string();
             let location = Location {
                 file,
@@ -122,6 +142,21 @@ pub fn parse_fragment_with(
                 error: None,
                 repaired: false,
                 recognized: false,
+                holes: frag
+                    .holes
+                    .iter()
+                    .filter(|h| {
+                        from <= h.frag.start
+                            && (h.frag.start < to || h.frag.start == frag.text.len())
+                    })
+                    .map(|h| {
+                        let mut h = h.clone();
+                        let s = h.frag.start.clamp(range.start, range.end) - range.start;
+                        let e = h.frag.end.clamp(range.start, range.end) - range.start;
+                        h.frag = s..e.max(s);
+                        h
+                    })
+                    .collect(),
             };
             let depth = depth::depth_bound(&stmt.text);
             if depth > depth::MAX_DEPTH {
@@ -139,10 +174,11 @@ pub fn parse_fragment_with(
                 });
                 return stmt;
             }
-            match parse_one(d.as_ref(), &stmt.text) {
+            let parse_text = params_for_dialect(dialect, frag.kind, &stmt.text);
+            match parse_one(d.as_ref(), &parse_text) {
                 Ok(ast) => stmt.ast = Some(ast),
                 Err(message) => {
-                    if let Some(ast) = fallback::repair(dialect, &stmt.text)
+                    if let Some(ast) = fallback::repair(dialect, &parse_text)
                         .and_then(|fixed| parse_one(d.as_ref(), &fixed).ok())
                     {
                         stmt.ast = Some(ast);
@@ -189,6 +225,54 @@ pub fn slim_migration_statement(stmt: &mut Statement) {
         }
         _ => {}
     }
+}
+
+/// The text handed to sqlparser. Extraction writes every parameter of a host string as
+/// `$N`, which PostgreSQL and SQLite read as a placeholder but MySQL reads as an identifier
+/// (`$` starts a name there). Under MySQL each `$N` outside quotes becomes `?N`: the same
+/// length (error positions stay right), a placeholder in every dialect. `.sql` files are
+/// left as they are.
+pub fn params_for_dialect(dialect: Dialect, kind: FragmentKind, sql: &str) -> String {
+    if dialect != Dialect::Mysql
+        || !matches!(
+            kind,
+            FragmentKind::HostString(_) | FragmentKind::OrmQuery(_)
+        )
+    {
+        return sql.to_string();
+    }
+    let b = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    let mut last = 0;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if matches!(c, b'\'' | b'"' | b'`') {
+                    quote = Some(c);
+                } else if c == b'$'
+                    && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                    && !(i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+                {
+                    out.push_str(&sql[last..i]);
+                    out.push('?');
+                    last = i + 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    out.push_str(sql.get(last..).unwrap_or(""));
+    out
 }
 
 fn parse_one(d: &dyn SqlDialect, sql: &str) -> Result<sqlparser::ast::Statement, String> {
@@ -317,6 +401,23 @@ pub fn statement_kind(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mysql_reads_dollar_params_as_placeholders() {
+        let host = FragmentKind::HostString(crate::extract::HostLang::Python);
+        assert_eq!(
+            params_for_dialect(Dialect::Mysql, host, "a = $1 AND b = '$2' AND c$3 = `$4`"),
+            "a = ?1 AND b = '$2' AND c$3 = `$4`"
+        );
+        assert_eq!(
+            params_for_dialect(Dialect::Postgres, host, "a = $1"),
+            "a = $1"
+        );
+        assert_eq!(
+            params_for_dialect(Dialect::Mysql, FragmentKind::SqlFile, "a = $1"),
+            "a = $1"
+        );
+    }
 
     #[test]
     fn kinds() {

@@ -170,13 +170,27 @@ fn write_verbose(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             out,
             "no verdict {}: {}",
             position(&analysis.sources, &q.location),
-            one_line(&q.sql, 120)
+            one_line(q.built.as_deref().unwrap_or(&q.sql), 120)
+        )?;
+        if let Some(reason) = &q.no_verdict {
+            writeln!(out, "  because {reason}")?;
+        }
+    }
+    let c = &analysis.stats.queries;
+    if c.total > 0 {
+        writeln!(
+            out,
+            "queries: {} in application code: {} with a verdict, {} without (listed above), {} unparsed",
+            c.total, c.with_verdict, c.no_verdict, c.unparsed
         )?;
     }
     for n in &analysis.notes {
         writeln!(out, "note: {n}")?;
     }
-    if !analysis.skipped.is_empty() || !analysis.unresolved.is_empty() || !analysis.notes.is_empty()
+    if !analysis.skipped.is_empty()
+        || !analysis.unresolved.is_empty()
+        || !analysis.notes.is_empty()
+        || c.total > 0
     {
         writeln!(out)?;
     }

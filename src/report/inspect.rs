@@ -194,7 +194,12 @@ pub fn render(
         if *resolved && !text.to_lowercase().contains(&verb.to_lowercase()) {
             writeln!(out, "  as SQL: {}", q.sql)?;
         }
-        if !resolved {
+        if let Some(built) = &q.built {
+            writeln!(out, "  built:  {built}")?;
+        }
+        if let Some(reason) = &q.no_verdict {
+            writeln!(out, "  ({reason}: no verdict)")?;
+        } else if !resolved {
             writeln!(
                 out,
                 "  (names a table or column the migrations do not declare: no verdict)"

@@ -50,6 +50,10 @@ struct FindingOut<'a> {
     /// `missing-index` only: `high`, `medium` or `low`.
     #[serde(skip_serializing_if = "Option::is_none")]
     confidence: Option<&'a str>,
+    /// Present (and true) only on findings about a query built in code, part of which is
+    /// not known.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
 }
 
 #[derive(Serialize)]
@@ -60,6 +64,7 @@ struct SummaryOut {
     skipped: usize,
     findings: usize,
     schema: SchemaSummaryOut,
+    queries: QueriesOut,
 }
 
 /// What the schema holds and how many files built it.
@@ -68,6 +73,14 @@ struct SchemaSummaryOut {
     tables: usize,
     indexes: usize,
     sources: usize,
+}
+
+#[derive(Serialize)]
+struct QueriesOut {
+    total: usize,
+    with_verdict: usize,
+    no_verdict: usize,
+    unparsed: usize,
 }
 
 #[derive(Serialize)]
@@ -119,6 +132,7 @@ pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 index: d.index.as_deref(),
                 fix: d.fix.as_ref().map(|f| FixOut { sql: &f.sql }),
                 confidence: d.confidence,
+                partial: d.partial,
             })
             .collect(),
         summary: SummaryOut {
@@ -136,6 +150,12 @@ pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                     .map(|t| t.indexes.len())
                     .sum(),
                 sources: analysis.plan.folded(),
+            },
+            queries: QueriesOut {
+                total: analysis.stats.queries.total,
+                with_verdict: analysis.stats.queries.with_verdict,
+                no_verdict: analysis.stats.queries.no_verdict,
+                unparsed: analysis.stats.queries.unparsed,
             },
         },
     };

@@ -9,6 +9,7 @@
 //! scopes visible for correlated references.
 
 use super::{Filter, FilterOp, JoinKey, MatchOp, Query, QueryKind, SortKey, TableAccess};
+use crate::extract::hole::{Hole, HoleKind};
 use crate::model::expr::{ident_name, normalize_text};
 use crate::model::schema::{KeyExpr, Schema};
 use crate::parse::Statement;
@@ -99,20 +100,94 @@ pub fn analyze_statement(schema: &Schema, stmt: &Statement) -> Option<(Query, bo
         }
         _ => return None,
     };
-    if b.accesses.is_empty() {
+    // A query whose only tables are undeclared still counts, as a query without verdict.
+    if b.accesses.is_empty() && !b.unresolved {
         return None;
     }
     let ok = !b.unresolved && b.accesses.iter().all(|a| a.unknown_columns.is_empty());
     let mut accesses = b.accesses;
     super::equivalence::propagate(&mut accesses);
+    let (partial, no_verdict) = built_query_verdict(&stmt.holes);
     Some((
         Query {
             location: stmt.location.clone(),
             kind,
             accesses,
             sql: normalize_text(&stmt.text),
+            partial,
+            built: built_text(&stmt.text, &stmt.holes),
+            no_verdict: if ok {
+                no_verdict
+            } else {
+                unresolved_hole(&stmt.holes)
+            },
         },
-        ok,
+        ok && no_verdict_ok(&stmt.holes),
+    ))
+}
+
+/// Whether a query built in code is partial (some name, column list or clause is not
+/// known), and why it gets no verdict: an unknown clause where conditions go (`FROM`,
+/// `WHERE`, `HAVING`, inside parentheses) could supply the condition an index would
+/// serve, so "no index serves it" cannot be said. Unknown clauses after `ORDER BY` or in
+/// `LIMIT` cannot, and the known text is analyzed.
+fn built_query_verdict(holes: &[Hole]) -> (bool, Option<String>) {
+    let partial = holes
+        .iter()
+        .any(|h| h.kind != HoleKind::Value && h.kind != HoleKind::List && h.resolved.is_none());
+    let open: Vec<String> = holes
+        .iter()
+        .filter(|h| h.opens_conditions())
+        .map(Hole::marker)
+        .collect();
+    let reason = (!open.is_empty()).then(|| {
+        format!(
+            "built in code: {} could add conditions idxlint cannot see",
+            open.join(", ")
+        )
+    });
+    (partial, reason)
+}
+
+/// `text` with each hole (other than plain values) shown by its marker.
+fn built_text(text: &str, holes: &[Hole]) -> Option<String> {
+    let shown: Vec<&Hole> = holes.iter().filter(|h| h.kind != HoleKind::Value).collect();
+    if shown.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for h in shown {
+        let (s, e) = (h.frag.start.max(at), h.frag.end.max(h.frag.start.max(at)));
+        out.push_str(text.get(at..s)?);
+        if !out.ends_with(' ') && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&h.marker());
+        out.push(' ');
+        at = e.min(text.len());
+    }
+    out.push_str(text.get(at..)?);
+    Some(out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn no_verdict_ok(holes: &[Hole]) -> bool {
+    !holes.iter().any(Hole::opens_conditions)
+}
+
+/// The reason of an unresolved built query whose unknown name is a hole.
+fn unresolved_hole(holes: &[Hole]) -> Option<String> {
+    let names: Vec<String> = holes
+        .iter()
+        .filter(|h| h.kind == HoleKind::Identifier && h.resolved.is_none())
+        .map(Hole::marker)
+        .collect();
+    if names.is_empty() {
+        return built_query_verdict(holes).1;
+    }
+    Some(format!(
+        "built in code: the name {} is not known before run time",
+        names.join(", ")
     ))
 }
 

@@ -26,6 +26,16 @@ pub struct Query {
     pub accesses: Vec<TableAccess>,
     /// Normalized one-line SQL, for messages and `inspect`.
     pub sql: String,
+    /// The query is built in code and part of it is unknown (an unresolved name, column
+    /// list or clause): findings on it say so.
+    pub partial: bool,
+    /// Why the query gets no verdict, when it is one of the unresolved queries and the
+    /// reason is more than an undeclared table or column (a built clause that could hold
+    /// conditions idxlint cannot see).
+    pub no_verdict: Option<String>,
+    /// For a query built in code: its text as reconstructed, each hole marked (`⟨cond⟩`,
+    /// `⟨table = users⟩`), for `inspect`.
+    pub built: Option<String>,
 }
 
 /// How one filter constrains a key.
