@@ -9,6 +9,8 @@
 //! postgres-version = 16           # 18+: skip scans are noted in findings
 //! migration-runner = "plain"      # plain | golang-migrate | pop | alembic | rails | django |
 //!                                 # prisma | drizzle | flyway | sqitch
+//! search-path = ["app", "public"] # PostgreSQL schemas unqualified names resolve through
+//!                                 # (default ["public"])
 //!
 //! [rules]                         # per-rule severity, or "off"
 //! redundant-index = "error"
@@ -63,6 +65,10 @@ pub struct Config {
     pub migration_runner: Option<crate::model::migration::Runner>,
     /// Largest file read, in bytes (default 2 MiB).
     pub max_file_size: Option<u64>,
+    /// PostgreSQL schemas an unqualified table name resolves through, in order (default
+    /// `["public"]`); the first is where unqualified DDL creates objects.
+    #[serde(default)]
+    pub search_path: Vec<String>,
     /// Where the config was loaded from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,

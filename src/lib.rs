@@ -188,7 +188,12 @@ pub(crate) fn whole_program(
     }
 
     // 4. Model: the schema the migrations leave, then the access pattern of each query.
-    let schema = model::fold::fold(dialect, &schema_stmts, &mut diagnostics);
+    let schema = model::fold::fold_with_path(
+        dialect,
+        &config.search_path,
+        &schema_stmts,
+        &mut diagnostics,
+    );
     let (queries, unresolved) = model::usage::analyze_all(&schema, &query_stmts);
 
     // 5. Rules.

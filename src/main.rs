@@ -27,6 +27,13 @@ enum Format {
     Github,
 }
 
+/// Output of `idxlint schema`.
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum DialectArg {
     Postgres,
@@ -126,6 +133,9 @@ enum Command {
         dialect: Option<DialectArg>,
         #[arg(long)]
         config: Option<PathBuf>,
+        /// `text` (one object per line) or `json` (docs/schema-json.md).
+        #[arg(long, value_enum, default_value = "text")]
+        format: SchemaFormat,
     },
     /// Print one migration that adds every missing index, merged across queries.
     Suggest {
@@ -330,9 +340,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             path,
             dialect,
             config,
+            format,
         } => {
             let (analysis, _) = analyze_one(path, dialect, config.as_ref())?;
-            idxlint::report::schema::render(&analysis, &mut out)?;
+            match format {
+                SchemaFormat::Text => idxlint::report::schema::render(&analysis, &mut out)?,
+                SchemaFormat::Json => idxlint::report::schema_json::render(&analysis, &mut out)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Suggest {

@@ -15,6 +15,12 @@
 //! - `DROP INDEX CONCURRENTLY ...`: `CONCURRENTLY` is dropped (locking does not matter).
 //! - `CREATE INDEX ... ON ONLY t`: `ONLY` is dropped (it only keeps the index off the
 //!   partitions of a partitioned table).
+//! - `ALTER TABLE p ATTACH | DETACH PARTITION c ...` becomes `ALTER TABLE p VALIDATE
+//!   CONSTRAINT ...`, a no-op (folding reads the attach from the statement text, see
+//!   `model::names::attach_partition`); `ALTER INDEX p ATTACH PARTITION c` becomes a rename
+//!   of `p` to itself, another no-op (pg_dump writes both for partitioned tables).
+//! - `CREATE TABLE t (LIKE u INCLUDING ALL ...)`: the `INCLUDING` / `EXCLUDING` options are
+//!   dropped (folding reads them from the statement text).
 //! - Table-level `CONSTRAINT c NOT NULL col` (PostgreSQL 18) becomes
 //!   `CONSTRAINT c CHECK (col IS NOT NULL)`, which folding reads as `NOT NULL`.
 
@@ -65,7 +71,41 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
             }
         }
     }
+    if kind.starts_with("ALTER TABLE") {
+        if let Some(m) =
+            re(&TABLE_ATTACH, r"\s(?:ATTACH|DETACH)\s+PARTITION\b").and_then(|r| r.find(&masked))
+        {
+            edits.push((
+                m.start()..sql.len(),
+                " VALIDATE CONSTRAINT idxlint_partition".to_string(),
+            ));
+        }
+    }
+    if kind.starts_with("ALTER INDEX") {
+        if let Some(c) = re(
+            &INDEX_ATTACH,
+            r"(?s)^\s*ALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\S+)\s+(ATTACH\s+PARTITION\b.*)$",
+        )
+        .and_then(|r| r.captures(&masked))
+        {
+            if let (Some(name), Some(tail)) = (c.get(1), c.get(2)) {
+                edits.push((
+                    tail.start()..sql.len(),
+                    format!("RENAME TO {}", &sql[name.range()]),
+                ));
+            }
+        }
+    }
     if kind.starts_with("CREATE TABLE") {
+        for m in re(
+            &LIKE_OPTION,
+            r"\s(?:INCLUDING|EXCLUDING)\s+(?:ALL|COMMENTS|COMPRESSION|CONSTRAINTS|DEFAULTS|GENERATED|IDENTITY|INDEXES|STATISTICS|STORAGE)\b",
+        )
+        .into_iter()
+        .flat_map(|r| r.find_iter(&masked))
+        {
+            edits.push((m.range(), String::new()));
+        }
         for c in re(
             &NOT_NULL_CONSTRAINT,
             r"\bCONSTRAINT\s+([A-Z0-9_$]+)\s+NOT\s+NULL\s+([A-Z0-9_$]+)",
@@ -109,6 +149,9 @@ static SEQ_AS: OnceLock<Option<Regex>> = OnceLock::new();
 static DROP_CONC: OnceLock<Option<Regex>> = OnceLock::new();
 static ON_ONLY: OnceLock<Option<Regex>> = OnceLock::new();
 static NOT_NULL_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
+static TABLE_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
+static LIKE_OPTION: OnceLock<Option<Regex>> = OnceLock::new();
+static INDEX_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
 
 /// A compiled pattern (the patterns are constants; one that failed to compile would
 /// simply never match, rather than panic).

@@ -214,10 +214,11 @@ pub fn render(
                     None => "served (or nothing an index could do)".into(),
                     Some(g) => {
                         let rule = g.kind.rule();
-                        format!(
-                            "{rule}: {}",
-                            fix::suggestion_sql(analysis.dialect, &table.name, &g.suggestion)
-                        )
+                        let writer = fix::FixWriter::new(analysis.dialect, &analysis.schema);
+                        let sql = writer
+                            .suggestion(&table.name, &g.suggestion)
+                            .unwrap_or_else(|note| note);
+                        format!("{rule}: {sql}")
                     }
                 }
             };

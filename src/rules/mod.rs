@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub steps: &'a [Step],
     /// Accesses no index serves, computed once for the rules that report them.
     gaps: OnceLock<Vec<GapSite<'a>>>,
+    /// Writes fix SQL; keeps suggested index names unique across the run.
+    pub fixes: fix::FixWriter<'a>,
 }
 
 /// One access of one query that no index serves.
@@ -49,6 +51,7 @@ impl<'a> Context<'a> {
             dialect,
             steps,
             gaps: OnceLock::new(),
+            fixes: fix::FixWriter::new(dialect, schema),
         }
     }
 
@@ -94,6 +97,28 @@ impl<'a> Context<'a> {
     /// migrations themselves (a lookup table).
     pub fn is_small(&self, table: &Table) -> bool {
         table.seeded || self.config.is_small_table(&table.name)
+    }
+
+    /// The fix creating `keys` on `table`, or `None` with a note appended to `help` when
+    /// no correct SQL can be written (see [`fix::FixWriter`]).
+    pub fn create_index_fix(
+        &self,
+        table: &str,
+        keys: &[crate::model::schema::IndexKey],
+        method: &str,
+        help: &mut Option<String>,
+    ) -> Option<crate::diagnostic::Fix> {
+        match self.fixes.create_index(table, keys, method) {
+            Ok(sql) => Some(crate::diagnostic::Fix { sql }),
+            Err(note) => {
+                let h = help.get_or_insert_with(String::new);
+                if !h.is_empty() {
+                    h.push_str("; ");
+                }
+                h.push_str(&note);
+                None
+            }
+        }
     }
 }
 
