@@ -356,11 +356,22 @@ fn sqlite3() -> Option<PathBuf> {
 }
 
 fn sqlite_run(exe: &Path, db: &Path, sql: &str) -> Result<(), String> {
-    let out = Command::new(exe)
+    use std::io::Write as _;
+    let mut child = Command::new(exe)
         .args(["-bail", "-batch"])
         .arg(db)
-        .arg(sql)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("sqlite3: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(sql.as_bytes())
+            .map_err(|e| format!("sqlite3 stdin: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
         .map_err(|e| format!("sqlite3: {e}"))?;
     if out.status.success() && out.stderr.is_empty() {
         Ok(())

@@ -251,7 +251,7 @@ impl Folder<'_> {
                 .iter()
                 .map(|s| self.schema.key(s, name))
                 .find(|k| self.schema.tables.contains_key(k)),
-            _ => self.schema.resolve(&parts),
+            _ => self.schema.resolve(parts),
         }
     }
 

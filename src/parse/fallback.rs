@@ -21,6 +21,8 @@
 //!   of `p` to itself, another no-op (pg_dump writes both for partitioned tables).
 //! - `CREATE TABLE t (LIKE u INCLUDING ALL ...)`: the `INCLUDING` / `EXCLUDING` options are
 //!   dropped (folding reads them from the statement text).
+//! - `CREATE MATERIALIZED VIEW ... WITH [NO] DATA` (pg_dump writes `WITH NO DATA`): the
+//!   clause is dropped.
 //! - Table-level `CONSTRAINT c NOT NULL col` (PostgreSQL 18) becomes
 //!   `CONSTRAINT c CHECK (col IS NOT NULL)`, which folding reads as `NOT NULL`.
 
@@ -37,6 +39,13 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
     let masked = mask(sql);
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let kind = super::statement_kind(sql);
+    if kind.starts_with("CREATE MATERIALIZED VIEW") {
+        if let Some(m) =
+            re(&WITH_DATA, r"\sWITH\s+(?:NO\s+)?DATA\s*;?\s*$").and_then(|r| r.find(&masked))
+        {
+            edits.push((m.start()..sql.len(), String::new()));
+        }
+    }
     if kind.starts_with("ALTER TABLE") {
         for c in re(&ALTER_CONSTRAINT, r"\bALTER\s+CONSTRAINT\s+([A-Z0-9_$]+)((?:\s+(?:NOT|DEFERRABLE|INITIALLY|DEFERRED|IMMEDIATE|ENFORCED|INHERIT|VALID))+)")
             .into_iter()
@@ -151,6 +160,7 @@ static ON_ONLY: OnceLock<Option<Regex>> = OnceLock::new();
 static NOT_NULL_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
 static TABLE_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
 static LIKE_OPTION: OnceLock<Option<Regex>> = OnceLock::new();
+static WITH_DATA: OnceLock<Option<Regex>> = OnceLock::new();
 static INDEX_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
 
 /// A compiled pattern (the patterns are constants; one that failed to compile would

@@ -22,6 +22,7 @@ use crate::model::fold::{name_parts, pg_object_name};
 use crate::model::names::{self, quote_ident};
 use crate::model::schema::{Index, IndexKey, IndexKind, KeyExpr, Schema, Table};
 use crate::parse::Dialect;
+use crate::source::Location;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
@@ -197,7 +198,7 @@ impl<'a> FixWriter<'a> {
                     ""
                 };
                 let body = if t.partition_by.is_some() {
-                    self.partitioned(t, &name, keys, method, 0)
+                    self.partitioned(t, &name, keys, method, 0, None)
                 } else {
                     format!(
                         "CREATE INDEX CONCURRENTLY {} ON {on} {using}({cols});",
@@ -223,7 +224,20 @@ impl<'a> FixWriter<'a> {
         keys: &[IndexKey],
         method: &str,
     ) -> String {
-        self.partitioned(t, name, keys, method, 0)
+        self.partitioned(t, name, keys, method, 0, None)
+    }
+
+    /// [`FixWriter::partitioned_index`] for a fix that replaces the statement at
+    /// `replaced`: the indexes that statement declared do not take names.
+    pub fn partitioned_index_replacing(
+        &self,
+        t: &Table,
+        name: &str,
+        keys: &[IndexKey],
+        method: &str,
+        replaced: &Location,
+    ) -> String {
+        self.partitioned(t, name, keys, method, 0, Some(replaced))
     }
 
     /// PostgreSQL on a partitioned table: `CREATE INDEX ... ON ONLY parent`, then each
@@ -236,6 +250,7 @@ impl<'a> FixWriter<'a> {
         keys: &[IndexKey],
         method: &str,
         depth: usize,
+        replacing: Option<&Location>,
     ) -> String {
         let q = |n: &str| quote_ident(self.dialect, n);
         let using = if method == "btree" {
@@ -256,11 +271,11 @@ impl<'a> FixWriter<'a> {
         let parent_index =
             names::qualified(self.dialect, &t.schema, name, self.schema.default_schema());
         for p in parts {
-            let child = self.index_name(p, keys, method);
+            let child = self.free_index_name(p, keys, method, replacing);
             let child_on = self.table_sql(p);
             out.push('\n');
             if p.partition_by.is_some() {
-                out.push_str(&self.partitioned(p, &child, keys, method, depth + 1));
+                out.push_str(&self.partitioned(p, &child, keys, method, depth + 1, replacing));
             } else {
                 out.push_str(&format!(
                     "CREATE INDEX CONCURRENTLY {} ON {child_on} {using}({cols});",
@@ -292,6 +307,18 @@ impl<'a> FixWriter<'a> {
     /// `_idx1`, `_idx2`... until no relation of the schema and no other suggested index
     /// has it. The same shape on the same table always gets the same name.
     pub fn index_name(&self, t: &Table, keys: &[IndexKey], method: &str) -> String {
+        self.free_index_name(t, keys, method, None)
+    }
+
+    /// [`FixWriter::index_name`], where indexes declared inside `replacing` (a statement
+    /// the fix replaces) do not count as taken.
+    fn free_index_name(
+        &self,
+        t: &Table,
+        keys: &[IndexKey],
+        method: &str,
+        replacing: Option<&Location>,
+    ) -> String {
         let shape = format!("{method} {}", keys_sql(keys));
         let mut state = match self.names.lock() {
             Ok(g) => g,
@@ -300,7 +327,23 @@ impl<'a> FixWriter<'a> {
         if let Some(n) = state.by_shape.get(&(t.name.clone(), shape.clone())) {
             return n.clone();
         }
-        let existing = self.schema.relation_names_in(&t.schema);
+        let mut existing = self.schema.relation_names_in(&t.schema);
+        if let Some(r) = replacing {
+            for ix in self
+                .schema
+                .tables
+                .values()
+                .filter(|x| x.schema == t.schema)
+                .flat_map(|x| x.indexes.iter())
+                .filter(|ix| {
+                    ix.declared.file == r.file
+                        && ix.declared.range.start >= r.range.start
+                        && ix.declared.range.end <= r.range.end
+                })
+            {
+                existing.remove(ix.name.as_str());
+            }
+        }
         let cols = name_parts(keys);
         let free = |n: &str, state: &NameState| {
             !existing.contains(n) && !state.given.contains(&(t.schema.clone(), n.to_string()))

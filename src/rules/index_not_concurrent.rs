@@ -154,9 +154,13 @@ fn partitioned(
     });
     if let Some(ix) = index.filter(|i| i.include.is_empty() && i.predicate.is_none()) {
         d.fix = Some(Fix {
-            sql: ctx
-                .fixes
-                .partitioned_index(parent, &ix.name, &ix.keys, &ix.method),
+            sql: ctx.fixes.partitioned_index_replacing(
+                parent,
+                &ix.name,
+                &ix.keys,
+                &ix.method,
+                &step.location,
+            ),
         });
     }
     d.table = Some(table.clone());
