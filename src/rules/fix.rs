@@ -462,6 +462,141 @@ fn placeholder_in(e: &KeyExpr) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::Fragment;
+    use crate::source::FileId;
+
+    fn schema(dialect: Dialect, sql: &str) -> Schema {
+        let stmts = crate::parse::parse_fragment(dialect, FileId(0), &Fragment::sql_file(sql));
+        crate::model::fold::fold(dialect, &stmts, &mut Vec::new())
+    }
+
+    fn col(c: &str) -> IndexKey {
+        IndexKey::column(c)
+    }
+
+    #[test]
+    fn names_are_unique_against_the_schema_and_each_other() {
+        let s = schema(
+            Dialect::Postgres,
+            "CREATE TABLE users (id int, email text, name text);
+             CREATE INDEX users_email_idx ON users (name);
+             CREATE TABLE users_email_idx1 (id int);",
+        );
+        let w = FixWriter::new(Dialect::Postgres, &s);
+        // Taken by an index and by a table (one relation namespace): the next free one.
+        let a = w.create_index("users", &[col("email")], "btree");
+        assert_eq!(
+            a.as_deref(),
+            Ok("CREATE INDEX CONCURRENTLY users_email_idx2 ON users (email);")
+        );
+        // The same shape again gets the same name; another shape on the same columns not.
+        assert_eq!(w.create_index("users", &[col("email")], "btree"), a);
+        let mut desc = col("email");
+        desc.desc = true;
+        assert_eq!(
+            w.create_index("users", &[desc], "btree").as_deref(),
+            Ok("CREATE INDEX CONCURRENTLY users_email_idx3 ON users (email DESC);")
+        );
+    }
+
+    #[test]
+    fn long_names_keep_their_suffix_within_63_bytes() {
+        let t = "t".repeat(40);
+        let c = "c".repeat(40);
+        let s = schema(
+            Dialect::Postgres,
+            &format!("CREATE TABLE {t} ({c} int); CREATE INDEX ON {t} ({c});"),
+        );
+        let w = FixWriter::new(Dialect::Postgres, &s);
+        let tbl = s.tables.get(&t).expect("table");
+        let first = &tbl.indexes[0].name;
+        let next = w.index_name(tbl, &[col(&c)], "btree");
+        assert_eq!(first.len(), 63);
+        assert_eq!(next.len(), 63);
+        assert!(next.ends_with("_idx1"), "{next}");
+        assert_ne!(&next, first);
+    }
+
+    #[test]
+    fn quoting_and_schemas_per_dialect() {
+        let s = schema(
+            Dialect::Postgres,
+            "CREATE SCHEMA stats; CREATE TABLE stats.\"user\" (\"Day\" date, id int);
+             CREATE INDEX hits ON stats.\"user\" (id);",
+        );
+        let w = FixWriter::new(Dialect::Postgres, &s);
+        assert_eq!(
+            w.create_index("stats.user", &[col("Day")], "btree")
+                .as_deref(),
+            Ok("CREATE INDEX CONCURRENTLY \"user_Day_idx\" ON stats.\"user\" (\"Day\");")
+        );
+        let ix = &s.tables["stats.user"].indexes[0];
+        assert_eq!(w.drop_index(ix), "DROP INDEX CONCURRENTLY stats.hits;");
+
+        let m = schema(Dialect::Mysql, "CREATE TABLE `order` (id int, `key` int);");
+        let w = FixWriter::new(Dialect::Mysql, &m);
+        assert_eq!(
+            w.create_index("order", &[col("key")], "btree").as_deref(),
+            Ok("ALTER TABLE `order` ADD INDEX order_key_idx (`key`), ALGORITHM=INPLACE, LOCK=NONE;")
+        );
+        let l = schema(Dialect::Sqlite, "CREATE TABLE \"Item\" (\"group\" text);");
+        let w = FixWriter::new(Dialect::Sqlite, &l);
+        assert_eq!(
+            w.create_index("Item", &[col("group")], "btree").as_deref(),
+            Ok("CREATE INDEX \"Item_group_idx\" ON \"Item\" (\"group\");")
+        );
+    }
+
+    #[test]
+    fn a_key_with_a_parameter_is_withheld() {
+        let s = schema(Dialect::Postgres, "CREATE TABLE ev (at timestamptz);");
+        let w = FixWriter::new(Dialect::Postgres, &s);
+        for e in [
+            "date_trunc($1, at)",
+            "date_trunc(%s, at)",
+            "date_trunc(?, at)",
+            "f(:unit, at)",
+        ] {
+            let k = IndexKey {
+                expr: KeyExpr::Expr(e.into()),
+                ..col("")
+            };
+            let r = w.create_index("ev", &[k], "btree");
+            assert!(
+                r.as_ref().is_err_and(|n| n.contains("parameter")),
+                "{e}: {r:?}"
+            );
+        }
+        // A cast and a string are not parameters.
+        let k = IndexKey {
+            expr: KeyExpr::Expr("(at::date)".into()),
+            ..col("")
+        };
+        assert!(w.create_index("ev", &[k], "btree").is_ok());
+    }
+
+    #[test]
+    fn partitioned_tables_are_indexed_as_postgres_allows() {
+        let s = schema(
+            Dialect::Postgres,
+            "CREATE TABLE ev (at date, k int) PARTITION BY RANGE (at);
+             CREATE TABLE ev_1 PARTITION OF ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+             CREATE TABLE ev_2 PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')
+                 PARTITION BY LIST (k);
+             CREATE TABLE ev_2a PARTITION OF ev_2 FOR VALUES IN (1);",
+        );
+        let w = FixWriter::new(Dialect::Postgres, &s);
+        assert_eq!(
+            w.create_index("ev", &[col("k")], "btree").as_deref(),
+            Ok("CREATE INDEX ev_k_idx ON ONLY ev (k);
+CREATE INDEX CONCURRENTLY ev_1_k_idx ON ev_1 (k);
+ALTER INDEX ev_k_idx ATTACH PARTITION ev_1_k_idx;
+CREATE INDEX ev_2_k_idx ON ONLY ev_2 (k);
+CREATE INDEX CONCURRENTLY ev_2a_k_idx ON ev_2a (k);
+ALTER INDEX ev_2_k_idx ATTACH PARTITION ev_2a_k_idx;
+ALTER INDEX ev_k_idx ATTACH PARTITION ev_2_k_idx;")
+        );
+    }
 
     #[test]
     fn names_and_sql() {
