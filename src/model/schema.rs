@@ -47,7 +47,18 @@ impl Schema {
             [] => None,
             [name] => {
                 if self.search_path.is_empty() {
-                    return self.tables.contains_key(name).then(|| name.clone());
+                    // MySQL and SQLite (no search path): SQLite compares table names
+                    // case-insensitively even when quoted, and so does MySQL on the
+                    // platforms where most of its users run it; one table whose name
+                    // differs only in case is that table.
+                    if self.tables.contains_key(name) {
+                        return Some(name.clone());
+                    }
+                    let mut same = self.tables.keys().filter(|k| k.eq_ignore_ascii_case(name));
+                    return match (same.next(), same.next()) {
+                        (Some(k), None) => Some(k.clone()),
+                        _ => None,
+                    };
                 }
                 self.search_path
                     .iter()
@@ -106,6 +117,73 @@ pub enum RelationKind {
     Table,
     /// `CREATE MATERIALIZED VIEW`: rows stored, indexes allowed, queried like a table.
     MaterializedView,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(tables: &[(&str, &str)], path: &[&str]) -> Schema {
+        let mut s = Schema {
+            search_path: path.iter().map(|p| p.to_string()).collect(),
+            ..Schema::default()
+        };
+        for (schema, name) in tables {
+            let loc = Location {
+                file: crate::source::FileId(0),
+                range: 0..0,
+            };
+            let key = s.key(schema, name);
+            s.tables
+                .insert(key.clone(), Table::new(&key, schema, name, loc));
+        }
+        s
+    }
+
+    fn parts(p: &[&str]) -> Vec<String> {
+        p.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn names_resolve_through_the_search_path() {
+        let s = with(
+            &[("public", "users"), ("stats", "users"), ("stats", "hits")],
+            &["public"],
+        );
+        assert_eq!(s.resolve(&parts(&["users"])).as_deref(), Some("users"));
+        assert_eq!(
+            s.resolve(&parts(&["stats", "users"])).as_deref(),
+            Some("stats.users")
+        );
+        assert_eq!(
+            s.resolve(&parts(&["public", "users"])).as_deref(),
+            Some("users")
+        );
+        // Not on the search path: no table (PostgreSQL would say it does not exist).
+        assert_eq!(s.resolve(&parts(&["hits"])), None);
+        assert_eq!(s.resolve(&parts(&["public", "hits"])), None);
+        let s2 = Schema {
+            search_path: parts(&["public", "stats"]),
+            ..s.clone()
+        };
+        // `public` first, then `stats`: `users` is still public's, `hits` is found.
+        assert_eq!(s2.resolve(&parts(&["users"])).as_deref(), Some("users"));
+        assert_eq!(s2.resolve(&parts(&["hits"])).as_deref(), Some("stats.hits"));
+        // Quoted names keep their case: "Users" is not users.
+        assert_eq!(s.resolve(&parts(&["Users"])), None);
+    }
+
+    #[test]
+    fn sqlite_and_mysql_names_ignore_case() {
+        let s = with(&[("", "Item"), ("", "order")], &[]);
+        assert_eq!(s.resolve(&parts(&["item"])).as_deref(), Some("Item"));
+        assert_eq!(s.resolve(&parts(&["ORDER"])).as_deref(), Some("order"));
+        assert_eq!(s.resolve(&parts(&["main", "item"])), None);
+        assert_eq!(
+            s.resolve(&parts(&["main", "Item"])).as_deref(),
+            Some("Item")
+        );
+    }
 }
 
 #[derive(Debug, Clone)]
