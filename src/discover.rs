@@ -30,6 +30,8 @@ const VENDORED: &[&str] = &[
 pub enum FileKind {
     Sql,
     Host(HostLang),
+    /// A Prisma schema (`schema.prisma`): read only by the ORM readers.
+    Prisma,
 }
 
 /// A file to read.
@@ -106,6 +108,9 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     if ext == "sql" {
         return Some(FileKind::Sql);
+    }
+    if ext == "prisma" {
+        return Some(FileKind::Prisma);
     }
     HostLang::from_extension(&ext).map(FileKind::Host)
 }

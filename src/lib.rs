@@ -3,7 +3,8 @@
 //! The pipeline, one stage per module:
 //!
 //! 1. [`discover`]: walk the repository, classify files (SQL, host language, migration).
-//! 2. [`extract`]: pull SQL text out of files, with an offset map back into the host file.
+//! 2. [`extract`]: pull SQL text out of files, with an offset map back into the host file;
+//!    [`orm`] readers turn ORM model declarations into DDL and ORM call chains into queries.
 //! 3. [`parse`]: parse each statement with sqlparser; failures become diagnostics.
 //! 4. [`model`]: fold DDL into the [`Schema`](model::schema::Schema); turn queries into
 //!    access patterns; [`model::coverage`] decides whether an index serves a pattern.
@@ -21,6 +22,7 @@ pub mod discover;
 pub mod extract;
 pub mod lsp;
 pub mod model;
+pub mod orm;
 pub mod parse;
 pub mod project;
 pub mod report;
@@ -91,6 +93,8 @@ pub(crate) struct FileOutput {
     pub(crate) schema_source: bool,
     /// The file's queries are analyzed.
     pub(crate) query_source: bool,
+    /// What the ORM readers found (models, ORM queries; their DDL is in `statements`).
+    pub(crate) orm: orm::OrmFile,
 }
 
 /// Run stages 1 to 5 over `paths` (relative paths in the output are relative to `root`).
@@ -127,8 +131,10 @@ pub(crate) fn whole_program(
     let mut suppressions = Vec::new();
     let mut per_file = Vec::with_capacity(outputs.len());
     let mut flags = Vec::with_capacity(outputs.len());
+    let mut orm_files = Vec::with_capacity(outputs.len());
     for out in outputs {
         let id = sources.add(out.source);
+        orm_files.push(out.orm);
         if let Some(reason) = out.skipped {
             skipped.push(Skipped {
                 path: sources.get(id).path.clone(),
@@ -143,12 +149,17 @@ pub(crate) fn whole_program(
         per_file.push(out.statements);
         flags.push(Some((out.schema_source, out.query_source)));
     }
+    let mut orm_schema = Vec::new();
     for &i in order {
         let Some((schema_source, query_source)) = flags.get(i).copied().flatten() else {
             continue;
         };
         stats.files += 1;
         for stmt in std::mem::take(&mut per_file[i]) {
+            if matches!(stmt.fragment_kind, extract::FragmentKind::OrmSchema(_)) {
+                orm_schema.push(stmt);
+                continue;
+            }
             stats.statements += 1;
             if stmt.understood() {
                 stats.parsed += 1;
@@ -186,6 +197,18 @@ pub(crate) fn whole_program(
             }
         }
     }
+
+    // 2b. ORM readers: model DDL folds after the SQL migrations (each ORM's authority rules
+    // decide which of its sources count); ORM calls become SQL in the database's names.
+    let orm_queries = orm_stage(
+        dialect,
+        order,
+        &orm_files,
+        orm_schema,
+        &mut schema_stmts,
+        &mut stats,
+    );
+    query_stmts.extend(orm_queries);
 
     // 4. Model: the schema the migrations leave, then the access pattern of each query.
     let schema = model::fold::fold_with_path(
@@ -230,6 +253,10 @@ pub(crate) fn whole_program(
         .chain(query_stmts)
         .chain(other_stmts)
     {
+        // ORM queries are written anew from the files' `orm` output at each run.
+        if matches!(stmt.fragment_kind, extract::FragmentKind::OrmQuery(_)) {
+            continue;
+        }
         if let Some(v) = returned.get_mut(stmt.location.file.0 as usize) {
             v.push(stmt);
         }
@@ -250,6 +277,65 @@ pub(crate) fn whole_program(
         stats,
     };
     (analysis, returned)
+}
+
+/// Stage 2b over the whole program: fold order of ORM schema statements, the model index,
+/// and the SQL of every ORM query (parsed, in path order).
+fn orm_stage(
+    dialect: Dialect,
+    order: &[usize],
+    orm_files: &[orm::OrmFile],
+    orm_schema: Vec<Statement>,
+    schema_stmts: &mut Vec<Statement>,
+    stats: &mut Stats,
+) -> Vec<Statement> {
+    if orm_files
+        .iter()
+        .all(|f| f.models.is_empty() && f.queries.is_empty() && f.schema_source.is_none())
+    {
+        return Vec::new();
+    }
+    // Schema: group the statements by file, keep what the authority rules keep.
+    let mut by_file: BTreeMap<usize, Vec<Statement>> = BTreeMap::new();
+    for stmt in orm_schema {
+        by_file
+            .entry(stmt.location.file.0 as usize)
+            .or_default()
+            .push(stmt);
+    }
+    let groups: Vec<(usize, orm::SchemaSource)> = order
+        .iter()
+        .filter_map(|&i| Some((i, orm_files.get(i)?.schema_source?)))
+        .collect();
+    let sources: Vec<orm::SchemaSource> = groups.iter().map(|(_, s)| *s).collect();
+    for k in orm::order_schema(&sources) {
+        if let Some(stmts) = by_file.remove(&groups[k].0) {
+            stats.statements += stmts.len();
+            stats.parsed += stmts.iter().filter(|s| s.understood()).count();
+            schema_stmts.extend(stmts);
+        }
+    }
+    // Queries: resolve models across files, then write and parse their SQL.
+    let mut index = orm::ModelIndex::default();
+    for &i in order {
+        for m in orm_files.get(i).map_or(&[][..], |f| &f.models) {
+            index.insert(m.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for &i in order {
+        let Some(file) = orm_files.get(i) else {
+            continue;
+        };
+        for q in &file.queries {
+            if let Some(frag) = orm::synthesize(q, &index, dialect) {
+                out.extend(parse::parse_fragment(dialect, FileId(i as u32), &frag));
+            }
+        }
+    }
+    stats.statements += out.len();
+    stats.parsed += out.iter().filter(|s| s.understood()).count();
+    out
 }
 
 /// Sort by path, start, rule, message; drop exact repeats.
@@ -286,6 +372,7 @@ pub(crate) fn read_file(id: FileId, c: &Candidate, dialect: Dialect, max_size: u
             skipped: Some(reason),
             schema_source: false,
             query_source: false,
+            orm: orm::OrmFile::default(),
         },
     }
 }
@@ -297,10 +384,16 @@ pub(crate) fn process_text(
     text: String,
     dialect: Dialect,
 ) -> FileOutput {
-    let fragments: Vec<Fragment> = match c.kind {
+    let mut fragments: Vec<Fragment> = match c.kind {
         FileKind::Sql => vec![Fragment::sql_file(&text)],
         FileKind::Host(lang) => extract::extract_host(lang, &text),
+        FileKind::Prisma => Vec::new(),
     };
+    let mut orm_file = match c.kind {
+        FileKind::Sql => orm::OrmFile::default(),
+        FileKind::Host(_) | FileKind::Prisma => orm::read_file(&c.path, &text),
+    };
+    fragments.append(&mut orm_file.schema);
     let statements: Vec<Statement> = fragments
         .iter()
         .flat_map(|f| parse::parse_fragment(dialect, id, f))
@@ -312,10 +405,11 @@ pub(crate) fn process_text(
             let only_ddl = !statements.is_empty() && statements.iter().all(is_ddl_text);
             (c.migration || only_ddl, !(c.migration || only_ddl))
         }
+        FileKind::Prisma => (false, false),
     };
     let suppressions = suppress::scan(&text);
     // Keep the text only where diagnostics can point.
-    let text = if statements.is_empty() && suppressions.is_empty() {
+    let text = if statements.is_empty() && suppressions.is_empty() && orm_file.queries.is_empty() {
         String::new()
     } else {
         text
@@ -327,6 +421,7 @@ pub(crate) fn process_text(
         skipped: None,
         schema_source,
         query_source,
+        orm: orm_file,
     }
 }
 

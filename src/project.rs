@@ -189,6 +189,7 @@ impl Project {
                 skipped: s.output.skipped.clone(),
                 schema_source: s.output.schema_source,
                 query_source: s.output.query_source,
+                orm: s.output.orm.clone(),
             })
             .collect();
         let (analysis, returned) = crate::whole_program(

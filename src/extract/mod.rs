@@ -169,6 +169,10 @@ pub enum FragmentKind {
     SqlFile,
     /// A string literal (or a concatenation of them) in application source.
     HostString(HostLang),
+    /// DDL an ORM schema reader wrote for a model declaration (see [`crate::orm`]).
+    OrmSchema(crate::orm::Orm),
+    /// SQL an ORM query reader wrote for a call chain (see [`crate::orm`]).
+    OrmQuery(crate::orm::Orm),
 }
 
 /// A piece of SQL text and the way back to its host file.

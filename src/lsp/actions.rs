@@ -105,6 +105,7 @@ fn suppress(a: &Analysis, d: &Diagnostic, src: &SourceFile) -> lsp::TextEdit {
         Some(FileKind::Host(_)) if sql_starts_line => "--",
         Some(FileKind::Host(HostLang::Python | HostLang::Ruby)) => "#",
         Some(FileKind::Host(_)) => "//",
+        Some(FileKind::Prisma) => "//",
         Some(FileKind::Sql) | None => "--",
     };
     let at = convert::position(&a.sources, &d.location, line_start);
