@@ -81,6 +81,13 @@ fn schemas_keep_tables_apart() {
         ["users_copy_pkey", "users_copy_lower_idx"]
     );
     assert!(names(table(&doc, "public", "users_shape")).is_empty());
+    let snapshot: Vec<&str> = table(&doc, "public", "users_snapshot")["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(snapshot, ["id", "email", "name", "taken_at"]);
     insta::assert_snapshot!(
         "postgres_schemas_json",
         serde_json::to_string_pretty(&doc).expect("JSON")

@@ -324,7 +324,7 @@ impl Folder<'_> {
         // `CREATE TABLE ... AS SELECT`: the columns the select names (type unknown).
         if ct.columns.is_empty() {
             if let Some(q) = &ct.query {
-                table.columns = select_columns(&q.body, &table.declared);
+                table.columns = self.select_columns(&q.body, &table.declared);
             }
         }
         // Replaces any table of that name (a plain CREATE TABLE of an existing name fails
@@ -357,6 +357,81 @@ impl Folder<'_> {
         }
     }
 
+    /// The columns a `SELECT` produces (for `CREATE TABLE ... AS` and materialized
+    /// views): named items and plain columns with unknown types, and `*` / `t.*` expanded
+    /// from a known table of the `FROM` clause (with its types, without `NOT NULL`). An item whose name cannot
+    /// be known (an unnamed expression) is left out.
+    fn select_columns(&self, body: &SetExpr, declared: &Location) -> Vec<Column> {
+        let SetExpr::Select(sel) = body else {
+            return Vec::new();
+        };
+        // FROM tables by binding name (alias or bare name) -> table key.
+        let mut from: Vec<(String, String)> = Vec::new();
+        for twj in &sel.from {
+            let factors =
+                std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation));
+            for f in factors {
+                if let sqlparser::ast::TableFactor::Table { name, alias, .. } = f {
+                    if let Some(key) = self.lookup(name) {
+                        let binding = alias
+                            .as_ref()
+                            .map(|a| ident(&a.name))
+                            .unwrap_or_else(|| object_name(name));
+                        from.push((binding, key));
+                    }
+                }
+            }
+        }
+        let table_columns = |key: &str| -> Vec<Column> {
+            self.schema
+                .tables
+                .get(key)
+                .map(|t| {
+                    t.columns
+                        .iter()
+                        // A query result keeps types, not constraints (`NOT NULL`).
+                        .map(|c| Column {
+                            declared: declared.clone(),
+                            nullable: true,
+                            ..c.clone()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let named = |name: String| Column {
+            name,
+            data_type: String::new(),
+            nullable: true,
+            declared: declared.clone(),
+        };
+        let mut out: Vec<Column> = Vec::new();
+        for item in &sel.projection {
+            match item {
+                SelectItem::ExprWithAlias { alias, .. } => out.push(named(ident(alias))),
+                SelectItem::UnnamedExpr(Expr::Identifier(i)) => out.push(named(ident(i))),
+                SelectItem::UnnamedExpr(Expr::CompoundIdentifier(p)) => {
+                    out.extend(p.last().map(ident).map(named));
+                }
+                SelectItem::Wildcard(_) => {
+                    for (_, key) in &from {
+                        out.extend(table_columns(key));
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let q = kind.to_string();
+                    let q = q.strip_suffix(".*").unwrap_or(&q);
+                    let q = q.rsplit('.').next().unwrap_or_default().trim_matches('"');
+                    if let Some((_, key)) = from.iter().find(|(b, _)| b.eq_ignore_ascii_case(q)) {
+                        out.extend(table_columns(key));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// `CREATE MATERIALIZED VIEW v AS SELECT ...`: a relation with the select list's
     /// columns (types unknown) that can carry indexes and is queried like a table.
     fn create_materialized_view(
@@ -370,7 +445,7 @@ impl Folder<'_> {
         let mut table = Table::new(&key, &schema_name, &relname, declared.clone());
         table.kind = RelationKind::MaterializedView;
         table.columns = if columns.is_empty() {
-            select_columns(&query.body, &declared)
+            self.select_columns(&query.body, &declared)
         } else {
             columns
                 .iter()
@@ -1360,28 +1435,6 @@ fn replace_word(text: &str, old: &str, new: &str) -> String {
     }
     out.push_str(&text[last..]);
     out
-}
-
-/// The column names a `SELECT` produces (for `CREATE TABLE ... AS`); types unknown.
-fn select_columns(body: &SetExpr, declared: &Location) -> Vec<Column> {
-    let SetExpr::Select(sel) = body else {
-        return Vec::new();
-    };
-    sel.projection
-        .iter()
-        .filter_map(|item| match item {
-            SelectItem::ExprWithAlias { alias, .. } => Some(ident(alias)),
-            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(ident(i)),
-            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(p)) => p.last().map(ident),
-            _ => None,
-        })
-        .map(|name| Column {
-            name,
-            data_type: String::new(),
-            nullable: true,
-            declared: declared.clone(),
-        })
-        .collect()
 }
 
 #[cfg(test)]
