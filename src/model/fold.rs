@@ -695,12 +695,8 @@ impl Folder<'_> {
                 IndexKind::UniqueConstraint => "key",
                 IndexKind::Index => "idx",
             };
-            let base = if kind == IndexKind::PrimaryKey {
-                pg_object_name(&relname, None, "pkey")
-            } else {
-                pg_object_name(&relname, Some(&name_parts(&keys)), suffix)
-            };
-            self.unique_name(&schema_name, base)
+            let cols = (kind != IndexKind::PrimaryKey).then(|| name_parts(&keys));
+            self.unique_name(&schema_name, &relname, cols.as_deref(), suffix)
         });
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
@@ -773,9 +769,17 @@ impl Folder<'_> {
         }
     }
 
-    /// `base`, or `base1`, `base2`... if a relation of that name exists in `schema` (as
-    /// PostgreSQL's `ChooseRelationName` does).
-    fn unique_name(&mut self, schema: &str, base: String) -> String {
+    /// The name PostgreSQL's `ChooseRelationName` gives: `<rel>_<cols>_<label>`, or with
+    /// `<label>1`, `<label>2`... (the whole shortened again to 63 bytes) while a relation of
+    /// that name exists in `schema`.
+    fn unique_name(
+        &mut self,
+        schema: &str,
+        relname: &str,
+        cols: Option<&str>,
+        label: &str,
+    ) -> String {
+        let base = pg_object_name(relname, cols, label);
         if !self.names.contains(&base) && !self.schema.tables.values().any(|t| t.relname == base) {
             return base;
         }
@@ -787,8 +791,8 @@ impl Folder<'_> {
         if !taken(&base) {
             return base;
         }
-        (1..)
-            .map(|i| format!("{base}{i}"))
+        (1..10_000)
+            .map(|i| pg_object_name(relname, cols, &format!("{label}{i}")))
             .find(|n| !taken(n))
             .unwrap_or(base)
     }
@@ -874,10 +878,7 @@ impl Folder<'_> {
                 .get(&table)
                 .map(|t| (t.schema.clone(), t.relname.clone()))
                 .unwrap_or_default();
-            self.unique_name(
-                &schema_name,
-                pg_object_name(&relname, Some(&name_parts(&keys)), "idx"),
-            )
+            self.unique_name(&schema_name, &relname, Some(&name_parts(&keys)), "idx")
         });
         let method = match &ci.using {
             Some(m) => m.to_string().to_lowercase(),
@@ -1465,6 +1466,31 @@ mod tests {
         assert_eq!(
             n,
             "community_person_ban_expires_notif_community_person_ban_id_fkey"
+        );
+    }
+
+    #[test]
+    fn clashing_generated_names_are_shortened_again_like_postgres() {
+        let t = "t".repeat(40);
+        let c = "c".repeat(40);
+        let sql = format!(
+            "CREATE TABLE {t} ({c} int); CREATE INDEX ON {t} ({c}); CREATE INDEX ON {t} ({c});"
+        );
+        let frag = crate::extract::Fragment::sql_file(&sql);
+        let stmts =
+            crate::parse::parse_fragment(Dialect::Postgres, crate::source::FileId(0), &frag);
+        let schema = fold(Dialect::Postgres, &stmts, &mut Vec::new());
+        let names: Vec<&str> = schema.tables[&t]
+            .indexes
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        // ChooseRelationName: the label becomes `idx1` and the names are cut again.
+        assert_eq!(names.len(), 2);
+        assert!(names.iter().all(|n| n.len() == 63), "{names:?}");
+        assert!(
+            names[0].ends_with("_idx") && names[1].ends_with("_idx1"),
+            "{names:?}"
         );
     }
 

@@ -75,6 +75,22 @@ pub fn attach_partition(sql: &str) -> Option<(Vec<String>, Vec<String>)> {
     ))
 }
 
+/// The table a `CREATE INDEX ... ON [ONLY] name` statement names, as its parts.
+pub fn create_index_target(sql: &str) -> Option<Vec<String>> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let name =
+        r#"((?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+))*)"#;
+    let re = RE
+        .get_or_init(|| {
+            Regex::new(&format!(
+                r"(?is)^(?:\s|--[^\n]*\n)*CREATE\s+(?:UNIQUE\s+)?INDEX\b.*?\bON\s+(?:ONLY\s+)?{name}"
+            ))
+            .ok()
+        })
+        .as_ref()?;
+    Some(name_parts(re.captures(sql)?.get(1)?.as_str()))
+}
+
 /// `stats."Events"` -> `stats`, `Events`.
 fn name_parts(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -471,6 +487,10 @@ mod tests {
             ))
         );
         assert_eq!(attach_partition("ALTER TABLE t ADD COLUMN x int"), None);
+        assert_eq!(
+            create_index_target("CREATE INDEX CONCURRENTLY i ON ONLY stats.\"Ev\" (a)"),
+            Some(vec!["stats".to_string(), "Ev".to_string()])
+        );
     }
 
     #[test]

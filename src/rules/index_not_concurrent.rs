@@ -72,9 +72,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(table) = &step.table else { continue };
+        let target = crate::model::names::create_index_target(&step.sql)
+            .unwrap_or_else(|| vec![table.clone()]);
         if let Some(parent) = ctx
             .schema
-            .resolve(std::slice::from_ref(table))
+            .resolve(&target)
             .and_then(|k| ctx.schema.tables.get(&k))
             .filter(|t| t.partition_by.is_some())
         {
