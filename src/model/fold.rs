@@ -91,6 +91,23 @@ pub fn fold_with_path(
             f.attach_partition(&parent, &child);
             continue;
         }
+        if let Some((table, to)) = crate::model::names::set_schema(&stmt.text) {
+            let mut f = Folder {
+                dialect,
+                schema: &mut schema,
+                names: &mut names,
+                path: &path,
+                stmt,
+                lines: None,
+            };
+            if let Some(key) = f.lookup_parts(&table) {
+                let relname = f.schema.tables.get(&key).map(|t| t.relname.clone());
+                if let Some(r) = relname {
+                    f.rename_table(&key, &to, &r);
+                }
+            }
+            continue;
+        }
         if let Some(ast) = &stmt.ast {
             let mut f = Folder {
                 dialect,

@@ -75,6 +75,25 @@ pub fn attach_partition(sql: &str) -> Option<(Vec<String>, Vec<String>)> {
     ))
 }
 
+/// `ALTER TABLE [IF EXISTS] [ONLY] name SET SCHEMA s`: the table's parts and the new
+/// schema (sqlparser does not read this form).
+pub fn set_schema(sql: &str) -> Option<(Vec<String>, String)> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let name =
+        r#"((?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+))*)"#;
+    let re = RE
+        .get_or_init(|| {
+            Regex::new(&format!(
+                r"(?is)^(?:\s|--[^\n]*\n)*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{name}\s+SET\s+SCHEMA\s+{name}\s*;?\s*$"
+            ))
+            .ok()
+        })
+        .as_ref()?;
+    let c = re.captures(sql)?;
+    let schema = name_parts(c.get(2)?.as_str()).pop()?;
+    Some((name_parts(c.get(1)?.as_str()), schema))
+}
+
 /// The table a `CREATE INDEX ... ON [ONLY] name` statement names, as its parts.
 pub fn create_index_target(sql: &str) -> Option<Vec<String>> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
@@ -487,6 +506,13 @@ mod tests {
             ))
         );
         assert_eq!(attach_partition("ALTER TABLE t ADD COLUMN x int"), None);
+        assert_eq!(
+            set_schema("ALTER TABLE IF EXISTS public.t SET SCHEMA \"Archive\";"),
+            Some((
+                vec!["public".to_string(), "t".to_string()],
+                "Archive".to_string()
+            ))
+        );
         assert_eq!(
             create_index_target("CREATE INDEX CONCURRENTLY i ON ONLY stats.\"Ev\" (a)"),
             Some(vec!["stats".to_string(), "Ev".to_string()])

@@ -19,6 +19,8 @@
 //!   CONSTRAINT ...`, a no-op (folding reads the attach from the statement text, see
 //!   `model::names::attach_partition`); `ALTER INDEX p ATTACH PARTITION c` becomes a rename
 //!   of `p` to itself, another no-op (pg_dump writes both for partitioned tables).
+//! - `ALTER TABLE t SET SCHEMA s` becomes `ALTER TABLE t VALIDATE CONSTRAINT ...`, a no-op
+//!   (folding reads the move from the text).
 //! - `CREATE TABLE t (LIKE u INCLUDING ALL ...)`: the `INCLUDING` / `EXCLUDING` options are
 //!   dropped (folding reads them from the statement text).
 //! - `CREATE MATERIALIZED VIEW ... WITH [NO] DATA` (pg_dump writes `WITH NO DATA`): the
@@ -81,6 +83,13 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
         }
     }
     if kind.starts_with("ALTER TABLE") {
+        // `SET SCHEMA s`: folding reads it from the text (`model::names::set_schema`).
+        if let Some(m) = re(&SET_SCHEMA, r"\sSET\s+SCHEMA\s").and_then(|r| r.find(&masked)) {
+            edits.push((
+                m.start()..sql.len(),
+                " VALIDATE CONSTRAINT idxlint_set_schema".to_string(),
+            ));
+        }
         if let Some(m) =
             re(&TABLE_ATTACH, r"\s(?:ATTACH|DETACH)\s+PARTITION\b").and_then(|r| r.find(&masked))
         {
@@ -160,6 +169,7 @@ static ON_ONLY: OnceLock<Option<Regex>> = OnceLock::new();
 static NOT_NULL_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
 static TABLE_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
 static LIKE_OPTION: OnceLock<Option<Regex>> = OnceLock::new();
+static SET_SCHEMA: OnceLock<Option<Regex>> = OnceLock::new();
 static WITH_DATA: OnceLock<Option<Regex>> = OnceLock::new();
 static INDEX_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
 
