@@ -174,3 +174,38 @@ fn quoting_fixes_sqlite() {
     insta::assert_snapshot!("quoting_sqlite_suggest", suggest);
     assert!(suggest.contains("\"Item_sku_idx1\""), "{suggest}");
 }
+
+#[test]
+fn a_table_off_the_search_path_is_explained_under_verbose() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("migrations")).expect("mkdir");
+    std::fs::write(
+        dir.join("migrations/001.sql"),
+        "CREATE SCHEMA app;\n\
+         CREATE TABLE app.orders (id bigint PRIMARY KEY, customer_id bigint);\n\
+         CREATE TABLE customers (id bigint PRIMARY KEY, name text);\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("q.sql"),
+        "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.name = $1;\n",
+    )
+    .expect("write");
+    let (_, out, err) = run(dir, &["check", "--verbose"]);
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains("table orders exists as app.orders, off the search path"),
+        "{all}"
+    );
+    // With the schema on the search path the query gets its verdict.
+    std::fs::write(
+        dir.join("idxlint.toml"),
+        "search-path = [\"public\", \"app\"]\n",
+    )
+    .expect("write");
+    let (_, out, err) = run(dir, &["check", "--verbose"]);
+    let all = format!("{out}{err}");
+    assert!(!all.contains("no verdict"), "{all}");
+    assert!(all.contains("missing-index"), "{all}");
+}

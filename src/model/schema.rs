@@ -92,6 +92,19 @@ impl Schema {
             .collect()
     }
 
+    /// Keys of tables named `relname` that an unqualified name cannot reach: they live in
+    /// schemas off the search path (to explain a query without a verdict).
+    pub fn off_path(&self, relname: &str) -> Vec<&str> {
+        if self.search_path.is_empty() || self.resolve(&[relname.to_string()]).is_some() {
+            return Vec::new();
+        }
+        self.tables
+            .values()
+            .filter(|t| t.relname == relname)
+            .map(|t| t.name.as_str())
+            .collect()
+    }
+
     /// The known partitions of the partitioned table `key`, in name order.
     pub fn partitions_of(&self, key: &str) -> Vec<&Table> {
         self.tables
