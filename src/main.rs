@@ -437,7 +437,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         idxlint::discover::relative(&root, &abs)
                     })
                     .collect();
-                (root.clone(), vec![root], Some(only))
+                // A changed idxlint.toml changes what every file means: report the whole
+                // project. Other files idxlint does not read (Cargo.toml) report nothing.
+                let config_changed = paths.iter().any(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n == idxlint::config::CONFIG_FILE)
+                });
+                (root.clone(), vec![root], (!config_changed).then_some(only))
             } else {
                 (root_for(&paths, &config), paths, None)
             };

@@ -168,7 +168,8 @@ fn file_arguments_report_only_those_files_relative_to_the_git_top_level() {
     let out = idxlint(&p.join("app"), &["--format", "github", "q.sql"]);
     assert_eq!(findings(&out), ["app/q.sql:2 parse-error"]);
     assert_eq!(out.status.code(), Some(1));
-    // A folder argument keeps its meaning: check what is under it, relative to it.
+    // A folder argument: what is under it, annotated with paths relative to the repository
+    // root, as GitHub resolves them.
     let out = idxlint(p, &["--format", "github", "db"]);
-    assert_eq!(findings(&out), ["schema.sql:1 parse-error"]);
+    assert_eq!(findings(&out), ["db/schema.sql:1 parse-error"]);
 }

@@ -5,18 +5,27 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-fn project() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/integration/project"
-    ))
+/// A copy of the fixture project outside any git repository, so paths are relative to the
+/// project itself (inside this repository they would carry its folder, see
+/// `tests/ci_paths.rs`).
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_dir(
+        Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/integration/project"
+        )),
+        dir.path(),
+    );
+    dir
 }
 
 #[test]
 fn github_annotations_for_the_fixture_project() {
+    let project = project();
     let out = Command::new(env!("CARGO_BIN_EXE_idxlint"))
         .args(["check", "--format", "github"])
-        .current_dir(project())
+        .current_dir(project.path())
         .output()
         .expect("run idxlint");
     assert_eq!(out.status.code(), Some(1), "findings make the exit code 1");

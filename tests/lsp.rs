@@ -347,3 +347,62 @@ fn diagnostics_code_actions_and_cross_file_updates() {
     let status = c.child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// A client that cannot create files (Neovim 0.7 declares no `create` resource operation)
+/// gets, instead of "Create migration", an action running `idxlint.showSuggestedSql`, which
+/// the server answers with a message holding the SQL to copy.
+#[test]
+fn without_file_creation_the_fix_is_shown_to_copy() {
+    let (_dir, root) = project();
+    let mut c = Client::start(&root);
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    assert_eq!(
+        init["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["idxlint.showSuggestedSql"])
+    );
+    c.notify("initialized", json!({}));
+    let app = root.join("app/users.py");
+    c.open(&app, &std::fs::read_to_string(&app).unwrap());
+    let diags = c.diagnostics(&uri(&app));
+    let d = with_code(&diags, "missing-index");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&app)}, "range": d["range"],
+               "context": {"diagnostics": [d]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    assert!(
+        actions
+            .iter()
+            .all(|a| a["edit"]["documentChanges"].is_null()),
+        "no file creation offered: {actions:#?}"
+    );
+    let show = actions
+        .iter()
+        .find(|a| a["command"]["command"] == "idxlint.showSuggestedSql")
+        .expect("the show-SQL action");
+    assert!(show["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Show the SQL for a new migration: `CREATE INDEX"));
+    let sql = show["command"]["arguments"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(sql.starts_with("CREATE INDEX"), "{sql}");
+
+    c.request(
+        "workspace/executeCommand",
+        json!({"command": "idxlint.showSuggestedSql", "arguments": [sql]}),
+    );
+    let shown = c.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(shown["params"]["type"], 3, "info");
+    assert!(shown["params"]["message"].as_str().unwrap().ends_with(&sql));
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}

@@ -135,3 +135,36 @@ fn rule_pages_are_fresh() {
         );
     }
 }
+
+/// The crate, the wheel (`python/pyproject.toml`) and the pre-commit hook's package (root
+/// `pyproject.toml`, which pins the wheel) carry one version, so a release tag publishes a
+/// wheel that the hook of the same tag installs.
+#[test]
+fn packaging_versions_agree() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let version = env!("CARGO_PKG_VERSION");
+    let wheel = std::fs::read_to_string(root.join("python/pyproject.toml")).expect("read");
+    assert!(
+        wheel.contains(&format!("\nversion = \"{version}\"\n")),
+        "python/pyproject.toml is not at version {version}"
+    );
+    assert!(
+        wheel.contains("bindings = \"bin\""),
+        "the wheel carries the binary"
+    );
+    let hook = std::fs::read_to_string(root.join("pyproject.toml")).expect("read");
+    assert!(
+        hook.contains(&format!("\nversion = \"{version}\"\n")),
+        "pyproject.toml is not at version {version}"
+    );
+    assert!(
+        hook.contains(&format!("\"idxlint=={version}\"")),
+        "the hook package must pin the wheel of its own version"
+    );
+    let manifest = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).expect("read");
+    assert!(manifest.contains("language: python"), "{manifest}");
+    assert!(
+        manifest.contains("toml"),
+        "idxlint.toml changes run the hook"
+    );
+}

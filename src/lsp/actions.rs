@@ -10,7 +10,10 @@
 //!   (`CONCURRENTLY`);
 //! - create a new migration holding the suggested SQL (a `CREATE INDEX` for a missing
 //!   index), named by [`next_migration_name`] in the migrations folder, when the client can
-//!   create files.
+//!   create files; where it cannot (Neovim 0.7 declares no `create` resource operation), a
+//!   command action, [`SHOW_SQL`], that shows the SQL in a message to copy into a new
+//!   migration. Inserting it into the newest existing migration was rejected: that migration
+//!   may already be applied, and a runner never applies an applied migration again.
 //!
 //! Invariant: actions are computed from the analysis the client's diagnostics came from,
 //! never from the client's copy of them.
@@ -28,6 +31,9 @@ use std::path::Path;
 
 /// Rules whose fix is the flagged statement rewritten, so it replaces the statement.
 const REWRITES: &[&str] = &["index-not-concurrent", "drop-index-not-concurrent"];
+
+/// The command the server runs for the "show the SQL" fallback: its one argument is the SQL.
+pub const SHOW_SQL: &str = "idxlint.showSuggestedSql";
 
 /// What the actions need besides the analysis.
 pub struct Context<'a> {
@@ -81,6 +87,8 @@ pub fn code_actions(ctx: &Context, range: lsp::Range) -> Vec<lsp::CodeActionOrCo
                 ));
             } else if let Some(dir) = ctx.migrations_dir {
                 out.extend(new_migration(dir, ctx.now, &fix.sql, lsp_diag.clone()));
+            } else {
+                out.push(show_sql(&fix.sql, lsp_diag.clone()));
             }
         }
         out.push(edit(
@@ -200,6 +208,24 @@ fn new_migration(
         is_preferred: Some(true),
         ..Default::default()
     }))
+}
+
+/// The fallback of [`new_migration`] for clients that cannot create files: a command the
+/// server answers by showing the SQL.
+fn show_sql(sql: &str, diag: lsp::Diagnostic) -> lsp::CodeActionOrCommand {
+    let title = format!("Show the SQL for a new migration: `{}`", one_line(sql));
+    lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: title.clone(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diag]),
+        command: Some(lsp::Command {
+            title,
+            command: SHOW_SQL.to_string(),
+            arguments: Some(vec![serde_json::Value::String(sql.to_string())]),
+        }),
+        is_preferred: Some(true),
+        ..Default::default()
+    })
 }
 
 /// The text of a 0-based line, without its line break.

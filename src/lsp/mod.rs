@@ -69,6 +69,10 @@ fn capabilities() -> lsp::ServerCapabilities {
                 ..Default::default()
             },
         )),
+        execute_command_provider: Some(lsp::ExecuteCommandOptions {
+            commands: vec![actions::SHOW_SQL.to_string()],
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }
@@ -251,6 +255,41 @@ impl<'a> Server<'a> {
                         let actions = self.code_actions(&p);
                         Response::new_ok(req.id, actions)
                     }
+                    Err(e) => Response::new_err(
+                        req.id,
+                        ErrorCode::InvalidParams as i32,
+                        format!("invalid params: {e}"),
+                    ),
+                }
+            }
+            lsp::request::ExecuteCommand::METHOD => {
+                match serde_json::from_value::<lsp::ExecuteCommandParams>(req.params) {
+                    Ok(p) if p.command == actions::SHOW_SQL => {
+                        let sql = p
+                            .arguments
+                            .first()
+                            .and_then(|v| v.as_str())
+                            .unwrap_or_default()
+                            .to_string();
+                        self.send(
+                            Notification::new(
+                                lsp::notification::ShowMessage::METHOD.to_string(),
+                                lsp::ShowMessageParams {
+                                    typ: lsp::MessageType::INFO,
+                                    message: format!(
+                                        "idxlint: add this to a new migration:\n{sql}"
+                                    ),
+                                },
+                            )
+                            .into(),
+                        )?;
+                        Response::new_ok(req.id, serde_json::Value::Null)
+                    }
+                    Ok(p) => Response::new_err(
+                        req.id,
+                        ErrorCode::InvalidParams as i32,
+                        format!("unknown command {}", p.command),
+                    ),
                     Err(e) => Response::new_err(
                         req.id,
                         ErrorCode::InvalidParams as i32,

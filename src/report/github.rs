@@ -58,14 +58,16 @@ fn body(d: &Diagnostic) -> String {
     text
 }
 
-/// One finding as a workflow command, without the trailing newline.
-pub fn annotation(sources: &SourceDb, d: &Diagnostic) -> String {
+/// One finding as a workflow command, without the trailing newline; `prefix` is the checked
+/// root's path in the repository ([`super::repo_prefix`]): GitHub resolves `file=` against
+/// the repository root.
+pub fn annotation(sources: &SourceDb, prefix: &str, d: &Diagnostic) -> String {
     let (start, end) = super::span(sources, &d.location);
-    let path = &sources.get(d.location.file).path;
+    let path = format!("{prefix}{}", sources.get(d.location.file).path);
     format!(
         "::{} file={},line={},endLine={},col={},endColumn={},title={}::{}",
         command(d.severity),
-        escape_property(path),
+        escape_property(&path),
         start.line,
         end.line,
         start.column,
@@ -77,8 +79,9 @@ pub fn annotation(sources: &SourceDb, d: &Diagnostic) -> String {
 
 /// Write one workflow command per finding.
 pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    let prefix = super::repo_prefix(&analysis.root);
     for d in &analysis.diagnostics {
-        writeln!(out, "{}", annotation(&analysis.sources, d))?;
+        writeln!(out, "{}", annotation(&analysis.sources, &prefix, d))?;
     }
     Ok(())
 }

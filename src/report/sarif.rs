@@ -5,8 +5,9 @@
 //! `unused-suppression`), so every result's `ruleIndex` points into it.
 //!
 //! Invariants and choices:
-//! - Paths are relative to the checked root, with `uriBaseId` `%SRCROOT%`; no absolute path is
-//!   written, so the output is the same on every machine.
+//! - Paths are relative to the repository root (the git top level above the checked root,
+//!   see [`super::repo_prefix`]), with `uriBaseId` `%SRCROOT%`, as code scanning resolves
+//!   them; no absolute path is written, so the output is the same on every machine.
 //! - Regions are 1-based; columns count UTF-16 code units, SARIF's default `columnKind`, and
 //!   `endColumn` is the column after the last character (SARIF's exclusive end).
 //! - `partialFingerprints["idxlintFingerprint/v1"]` is the [`baseline`](crate::baseline)
@@ -92,14 +93,14 @@ fn rule_descriptor(name: &str) -> Value {
     }
 }
 
-fn physical_location(sources: &SourceDb, loc: &Location) -> Value {
+fn physical_location(sources: &SourceDb, prefix: &str, loc: &Location) -> Value {
     let f = sources.get(loc.file);
     let (sl, sc) = f.lines.line_utf16(&f.text, loc.range.start);
     let (el, ec) = f
         .lines
         .line_utf16(&f.text, loc.range.end.max(loc.range.start));
     json!({
-        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": {"uri": format!("{prefix}{}", f.path), "uriBaseId": "%SRCROOT%"},
         "region": {
             "startLine": sl + 1,
             "startColumn": sc + 1,
@@ -122,7 +123,7 @@ fn message_text(d: &Diagnostic) -> String {
     text
 }
 
-fn result(sources: &SourceDb, d: &Diagnostic, rule_index: usize) -> Value {
+fn result(sources: &SourceDb, prefix: &str, d: &Diagnostic, rule_index: usize) -> Value {
     let related: Vec<Value> = d
         .related
         .iter()
@@ -131,7 +132,7 @@ fn result(sources: &SourceDb, d: &Diagnostic, rule_index: usize) -> Value {
             json!({
                 "id": i + 1,
                 "message": {"text": sentence(&r.message)},
-                "physicalLocation": physical_location(sources, &r.location),
+                "physicalLocation": physical_location(sources, prefix, &r.location),
             })
         })
         .collect();
@@ -153,7 +154,7 @@ fn result(sources: &SourceDb, d: &Diagnostic, rule_index: usize) -> Value {
         "ruleIndex": rule_index,
         "level": level(d.severity),
         "message": {"text": message_text(d)},
-        "locations": [{"physicalLocation": physical_location(sources, &d.location)}],
+        "locations": [{"physicalLocation": physical_location(sources, prefix, &d.location)}],
         "partialFingerprints": {FINGERPRINT_KEY: crate::baseline::fingerprint(sources, d)},
     });
     if let Some(obj) = r.as_object_mut() {
@@ -179,12 +180,13 @@ pub fn log(analysis: &Analysis) -> Value {
     extra.sort_unstable();
     extra.dedup();
     rule_ids.extend(extra);
+    let prefix = super::repo_prefix(&analysis.root);
     let results: Vec<Value> = analysis
         .diagnostics
         .iter()
         .map(|d| {
             let index = rule_ids.iter().position(|r| *r == d.rule).unwrap_or(0);
-            result(&analysis.sources, d, index)
+            result(&analysis.sources, &prefix, d, index)
         })
         .collect();
     json!({
