@@ -15,6 +15,8 @@
 //! [schema-sources]                # glob -> role, overriding what idxlint recognizes
 //! "db/schema.sql" = "base"        # migration | base | dump | setup | teardown | data |
 //! "scripts/**" = "ignored"        # application | ignored
+//! search-path = ["app", "public"] # PostgreSQL schemas unqualified names resolve through
+//!                                 # (default ["public"])
 //!
 //! [rules]                         # per-rule severity, or "off"
 //! redundant-index = "error"
@@ -81,6 +83,10 @@ pub struct Config {
     pub schema_sources: BTreeMap<String, String>,
     /// Largest schema source read (`.sql` files, migrations), in bytes (default 64 MiB).
     pub max_schema_file_size: Option<u64>,
+    /// PostgreSQL schemas an unqualified table name resolves through, in order (default
+    /// `["public"]`); the first is where unqualified DDL creates objects.
+    #[serde(default)]
+    pub search_path: Vec<String>,
     /// Where the config was loaded from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,

@@ -286,7 +286,12 @@ pub(crate) fn whole_program(
     schema_stmts.extend(rest);
 
     // 4. Model: the schema the migrations leave, then the access pattern of each query.
-    let schema = model::fold::fold(dialect, &schema_stmts, &mut diagnostics);
+    let schema = model::fold::fold_with_path(
+        dialect,
+        &config.search_path,
+        &schema_stmts,
+        &mut diagnostics,
+    );
     let (queries, mut unresolved) = model::usage::analyze_all(&schema, &query_stmts);
     unresolved.extend(orm_unresolved);
     stats.queries.with_verdict = queries.len();

@@ -27,6 +27,13 @@ enum Format {
     Github,
 }
 
+/// Output of `idxlint schema`.
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum DialectArg {
     Postgres,
@@ -133,6 +140,9 @@ enum Command {
         /// List the files considered instead: role, reader, dialect, order and why.
         #[arg(long)]
         sources: bool,
+        /// `text` (one object per line) or `json` (docs/schema-json.md).
+        #[arg(long, value_enum, default_value = "text")]
+        format: SchemaFormat,
     },
     /// Print one migration that adds every missing index, merged across queries.
     Suggest {
@@ -364,12 +374,18 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             dialect,
             config,
             sources,
+            format,
         } => {
             let (analysis, _) = analyze_one(path, dialect, config.as_ref())?;
             if sources {
                 idxlint::report::sources::render(&analysis, &mut out)?;
             } else {
-                idxlint::report::schema::render(&analysis, &mut out)?;
+                match format {
+                    SchemaFormat::Text => idxlint::report::schema::render(&analysis, &mut out)?,
+                    SchemaFormat::Json => {
+                        idxlint::report::schema_json::render(&analysis, &mut out)?
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

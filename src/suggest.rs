@@ -170,16 +170,21 @@ pub fn migration_text(analysis: &Analysis, plan: &[Planned]) -> String {
         );
         out.push_str("-- without one.\n");
     }
+    let writer = fix::FixWriter::new(analysis.dialect, &analysis.schema);
     for p in plan {
         out.push('\n');
         for s in &p.serves {
             let _ = writeln!(out, "-- serves {s}");
         }
-        let _ = writeln!(
-            out,
-            "{}",
-            fix::suggestion_sql(analysis.dialect, &p.table, &p.suggestion)
-        );
+        match writer.suggestion(&p.table, &p.suggestion) {
+            Ok(sql) => {
+                let _ = writeln!(out, "{sql}");
+            }
+            // Withheld rather than wrong: say so where the statement would be.
+            Err(note) => {
+                let _ = writeln!(out, "-- {note}");
+            }
+        }
     }
     out
 }

@@ -55,6 +55,18 @@ pub fn split_statements(sql: &str) -> Vec<Range<usize>> {
                 if atomic_depth == 0 {
                     out.push(start..i);
                     start = i + 1;
+                    // pg_dump's `COPY ... FROM stdin;` is followed by data rows up to a
+                    // line `\.`: they are data, not SQL.
+                    let stmt = out
+                        .last()
+                        .and_then(|r| trim_statement(sql, r.clone()))
+                        .map_or("", |r| &sql[r]);
+                    if is_copy_from_stdin(stmt) {
+                        start = copy_data_end(b, i + 1);
+                        i = start;
+                        prev_word = "";
+                        continue;
+                    }
                 }
                 i += 1;
                 prev_word = "";
@@ -90,6 +102,36 @@ pub fn split_statements(sql: &str) -> Vec<Range<usize>> {
     out.into_iter()
         .filter_map(|r| trim_statement(sql, r))
         .collect()
+}
+
+/// Whether a statement is `COPY ... FROM STDIN` (its data follows in the script).
+fn is_copy_from_stdin(stmt: &str) -> bool {
+    let mut words = stmt
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    if !words.next().is_some_and(|w| w.eq_ignore_ascii_case("copy")) {
+        return false;
+    }
+    let words: Vec<&str> = words.collect();
+    words
+        .windows(2)
+        .any(|w| w[0].eq_ignore_ascii_case("from") && w[1].eq_ignore_ascii_case("stdin"))
+}
+
+/// The end of `COPY` data starting at `i` (the rest of the `COPY` line, then rows): just
+/// after the line `\.`, or the end of the text.
+fn copy_data_end(b: &[u8], i: usize) -> usize {
+    let mut line_start = line_end(b, i).saturating_add(1).min(b.len());
+    while line_start < b.len() {
+        let end = line_end(b, line_start);
+        let line = &b[line_start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line == b"\\." {
+            return (end + 1).min(b.len());
+        }
+        line_start = (end + 1).min(b.len());
+    }
+    b.len()
 }
 
 /// Does a word end right at `i` (so a quote at `i` is a prefixed string like `E'..'`)?
@@ -199,6 +241,24 @@ fn trim_statement(sql: &str, r: Range<usize>) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::split_statements;
+
+    #[test]
+    fn copy_data_is_not_sql() {
+        let sql = "-- data\nCOPY public.t (a, b) FROM stdin;\n1\tdrop table x;\n2\t'\n\\.\nCREATE TABLE u (id int);\nCOPY t FROM stdin;\n3\tx";
+        assert_eq!(
+            texts(sql),
+            [
+                "COPY public.t (a, b) FROM stdin",
+                "CREATE TABLE u (id int)",
+                "COPY t FROM stdin"
+            ]
+        );
+        // `COPY ... FROM 'file'` has no inline data.
+        assert_eq!(
+            texts("COPY t FROM '/tmp/x'; SELECT 1"),
+            ["COPY t FROM '/tmp/x'", "SELECT 1"]
+        );
+    }
 
     fn texts(sql: &str) -> Vec<&str> {
         split_statements(sql).into_iter().map(|r| &sql[r]).collect()

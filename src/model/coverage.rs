@@ -1343,6 +1343,11 @@ mod tests {
         ];
         let mut t = Table {
             name: "t".into(),
+            schema: "public".into(),
+            relname: "t".into(),
+            kind: Default::default(),
+            partition_by: None,
+            partition_of: None,
             columns: cols
                 .iter()
                 .map(|c| Column {

@@ -6,9 +6,15 @@
 //! Invariants:
 //! - Never panics and never fails: a statement this module does not understand, or one
 //!   about a table the schema does not know (it may live elsewhere), is ignored quietly.
-//! - Names are lower-cased unless quoted; schema qualifiers are dropped (`public.users` is
-//!   `users`), since queries rarely carry them. Two tables of the same name in different
-//!   schemas therefore collapse into one (the last `CREATE TABLE` wins).
+//! - Names are lower-cased unless quoted. Tables live in schemas: an unqualified name in
+//!   DDL is created in the first schema of the current search path and looked up through
+//!   it, a qualified name (`stats.events`) exactly, so `a.t` and `b.t` stay two tables
+//!   (see [`crate::model::schema`] for the keys). The search path starts as configured
+//!   (`search-path`, default `public`) at the top of every file, and `SET search_path` /
+//!   `set_config('search_path', ...)` change it until the end of that file (a migration
+//!   runs as its own script; pg_dump's `set_config('search_path', '', false)` must not leak
+//!   into the next file). Indexes live in their table's schema: `DROP INDEX x.y` drops
+//!   index `y` of schema `x`.
 //! - Primary keys and unique constraints are [`Index`] entries too (kind
 //!   [`IndexKind::PrimaryKey`] / [`IndexKind::UniqueConstraint`]), named as PostgreSQL
 //!   names them when the DDL gives no name: `<table>_pkey`, `<table>_<cols>_key`,
@@ -23,7 +29,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::expr::normalize_expr;
 use crate::model::schema::{
-    Column, ForeignKey, Index, IndexKey, IndexKind, KeyExpr, Removal, Removed, Schema, Table,
+    Column, ForeignKey, Index, IndexKey, IndexKind, KeyExpr, RelationKind, Removal, Removed,
+    Schema, Table, DEFAULT_PG_SCHEMA,
 };
 use crate::parse::{Dialect, Statement};
 use crate::source::{LineIndex, Location};
@@ -35,22 +42,84 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Span;
 
-/// The schema after applying `statements` in order.
+/// The schema after applying `statements` in order, with the default search path.
 pub fn fold(
     dialect: Dialect,
     statements: &[Statement],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Schema {
+    fold_with_path(dialect, &[], statements, diagnostics)
+}
+
+/// The schema after applying `statements` in order; `search_path` is the configured
+/// `search-path` (empty: `public` for PostgreSQL; MySQL and SQLite have none).
+pub fn fold_with_path(
+    dialect: Dialect,
+    search_path: &[String],
+    statements: &[Statement],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Schema {
     // Folding reports nothing itself: unknown objects are ignored quietly (see the header).
     let _ = diagnostics;
-    let mut schema = Schema::default();
+    let mut schema = Schema {
+        search_path: configured_path(dialect, search_path),
+        ..Schema::default()
+    };
     let mut names = std::collections::HashSet::new();
+    let mut path = schema.search_path.clone();
+    let mut file = None;
     for stmt in statements {
+        if file != Some(stmt.location.file) {
+            file = Some(stmt.location.file);
+            path.clone_from(&schema.search_path);
+        }
+        if dialect == Dialect::Postgres {
+            if let Some(p) = crate::model::names::search_path_setting(&stmt.text) {
+                if p.is_empty() {
+                    path.clone_from(&schema.search_path);
+                } else {
+                    path = p;
+                }
+                continue;
+            }
+        }
+        if let Some((parent, child)) = crate::model::names::attach_partition(&stmt.text) {
+            let mut f = Folder {
+                dialect,
+                schema: &mut schema,
+                names: &mut names,
+                path: &path,
+                stmt,
+                lines: None,
+                constraint_span: Span::empty(),
+            };
+            f.attach_partition(&parent, &child);
+            continue;
+        }
+        if let Some((table, to)) = crate::model::names::set_schema(&stmt.text) {
+            let mut f = Folder {
+                dialect,
+                schema: &mut schema,
+                names: &mut names,
+                path: &path,
+                stmt,
+                lines: None,
+                constraint_span: Span::empty(),
+            };
+            if let Some(key) = f.lookup_parts(&table) {
+                let relname = f.schema.tables.get(&key).map(|t| t.relname.clone());
+                if let Some(r) = relname {
+                    f.rename_table(&key, &to, &r);
+                }
+            }
+            continue;
+        }
         if let Some(ast) = &stmt.ast {
             let mut f = Folder {
                 dialect,
                 schema: &mut schema,
                 names: &mut names,
+                path: &path,
                 stmt,
                 lines: None,
                 constraint_span: Span::empty(),
@@ -60,6 +129,16 @@ pub fn fold(
     }
     resolve_implicit_references(&mut schema);
     schema
+}
+
+/// The search path queries use: the configured one, `public` by default for PostgreSQL,
+/// none for MySQL and SQLite (one unqualified namespace).
+fn configured_path(dialect: Dialect, configured: &[String]) -> Vec<String> {
+    match dialect {
+        Dialect::Postgres if configured.is_empty() => vec![DEFAULT_PG_SCHEMA.to_string()],
+        Dialect::Postgres => configured.to_vec(),
+        Dialect::Mysql | Dialect::Sqlite => Vec::new(),
+    }
 }
 
 /// `REFERENCES t` without columns means `t`'s primary key; when `t` was created (or got
@@ -90,6 +169,8 @@ struct Folder<'a> {
     /// Every index name ever given in this fold: a superset of the names in use, so a name
     /// missing here is free without scanning every table.
     names: &'a mut std::collections::HashSet<String>,
+    /// The search path in effect for this statement.
+    path: &'a [String],
     stmt: &'a Statement,
     /// Line index of the statement text, built on first use for precise spans.
     lines: Option<LineIndex>,
@@ -105,8 +186,13 @@ impl Folder<'_> {
         match ast {
             Ast::CreateTable(ct) => self.create_table(ct),
             Ast::CreateIndex(ci) => self.create_index(ci),
+            Ast::CreateView(cv) if cv.materialized => {
+                self.create_materialized_view(&cv.name, &cv.query, &cv.columns)
+            }
             Ast::AlterTable(at) => {
-                let table = object_name(&at.name);
+                let Some(table) = self.lookup(&at.name) else {
+                    return;
+                };
                 for op in &at.operations {
                     self.alter_table(&table, op);
                 }
@@ -115,10 +201,9 @@ impl Folder<'_> {
                 name,
                 operation: AlterIndexOperation::RenameIndex { index_name },
             } => {
-                let old = object_name(name);
                 let new = object_name(index_name);
                 self.names.insert(new.clone());
-                if let Some(ix) = self.find_index_mut(&old) {
+                if let Some(ix) = self.find_index_mut(name) {
                     ix.name = new;
                 }
             }
@@ -128,15 +213,25 @@ impl Folder<'_> {
                 table,
                 ..
             } => match object_type {
-                ObjectType::Table => {
+                ObjectType::Table | ObjectType::MaterializedView => {
                     for n in names {
-                        self.drop_table(&object_name(n));
+                        if let Some(key) = self.lookup(n) {
+                            self.drop_table(&key);
+                        }
                     }
                 }
                 ObjectType::Index => {
-                    let on = table.as_ref().map(object_name);
-                    for n in names {
-                        self.drop_index(on.as_deref(), &object_name(n));
+                    // MySQL `DROP INDEX i ON t`.
+                    if let Some(on) = table.as_ref() {
+                        if let Some(key) = self.lookup(on) {
+                            for n in names {
+                                self.drop_index_of(&key, &object_name(n));
+                            }
+                        }
+                    } else {
+                        for n in names {
+                            self.drop_index(n);
+                        }
                     }
                 }
                 _ => {}
@@ -149,8 +244,10 @@ impl Folder<'_> {
             }
             Ast::Insert(ins) => {
                 if let TableObject::TableName(n) = &ins.table {
-                    if let Some(t) = self.schema.tables.get_mut(&object_name(n)) {
-                        t.seeded = true;
+                    if let Some(key) = self.lookup(n) {
+                        if let Some(t) = self.schema.tables.get_mut(&key) {
+                            t.seeded = true;
+                        }
                     }
                 }
             }
@@ -231,8 +328,43 @@ impl Folder<'_> {
         }
     }
 
+    /// The key of an existing table named `n` (through the search path when unqualified).
+    fn lookup(&self, n: &ObjectName) -> Option<String> {
+        self.lookup_parts(&name_parts_of(n))
+    }
+
+    fn lookup_parts(&self, parts: &[String]) -> Option<String> {
+        match parts {
+            [name] if self.dialect == Dialect::Postgres => self
+                .path
+                .iter()
+                .map(|s| self.schema.key(s, name))
+                .find(|k| self.schema.tables.contains_key(k)),
+            _ => self.schema.resolve(parts),
+        }
+    }
+
+    /// (key, schema, relname) of a relation created under the name `n`: an unqualified
+    /// name goes to the first schema of the search path.
+    fn new_name(&self, n: &ObjectName) -> (String, String, String) {
+        let parts = name_parts_of(n);
+        let relname = parts.last().cloned().unwrap_or_default();
+        let schema = match parts.as_slice() {
+            [.., s, _] if !(self.dialect == Dialect::Sqlite && (s == "main" || s == "temp")) => {
+                s.clone()
+            }
+            _ if self.dialect == Dialect::Postgres => self
+                .path
+                .first()
+                .cloned()
+                .unwrap_or_else(|| self.schema.default_schema().to_string()),
+            _ => String::new(),
+        };
+        (self.schema.key(&schema, &relname), schema, relname)
+    }
+
     fn create_table(&mut self, ct: &CreateTable) {
-        let name = object_name(&ct.name);
+        let (name, schema_name, relname) = self.new_name(&ct.name);
         if ct.if_not_exists && self.schema.tables.contains_key(&name) {
             return;
         }
@@ -244,43 +376,49 @@ impl Folder<'_> {
             }
             _ => self.stmt.location.clone(),
         };
-        let mut table = Table {
-            name: name.clone(),
-            columns: Vec::new(),
-            indexes: Vec::new(),
-            foreign_keys: Vec::new(),
-            declared,
-            seeded: false,
-            clustered: (self.dialect == Dialect::Mysql && innodb(&self.stmt.text))
-                || ct.without_rowid,
-            orm: match self.stmt.fragment_kind {
-                crate::extract::FragmentKind::OrmSchema(o) => Some(o),
-                _ => None,
-            },
+        let mut table = Table::new(&name, &schema_name, &relname, declared);
+        table.clustered =
+            (self.dialect == Dialect::Mysql && innodb(&self.stmt.text)) || ct.without_rowid;
+        table.orm = match self.stmt.fragment_kind {
+            crate::extract::FragmentKind::OrmSchema(o) => Some(o),
+            _ => None,
         };
-        // `CREATE TABLE ... LIKE other`: copy the columns (and, for MySQL, which copies
-        // index definitions too, the indexes).
+        table.partition_by = ct.partition_by.as_ref().map(|e| normalize_expr(e.as_ref()));
+        table.partition_of = ct.partition_of.as_ref().and_then(|p| self.lookup(p));
+        let mut like_indexes = Vec::new();
+        // `CREATE TABLE ... LIKE other`: copy the columns (and the indexes where they are
+        // copied: always in MySQL, with `INCLUDING INDEXES` / `INCLUDING ALL` in PostgreSQL).
         if let Some(CreateTableLikeKind::Parenthesized(like) | CreateTableLikeKind::Plain(like)) =
             &ct.like
         {
-            if let Some(src) = self.schema.tables.get(&object_name(&like.name)) {
+            if let Some(src) = self
+                .lookup(&like.name)
+                .and_then(|k| self.schema.tables.get(&k))
+            {
                 table.columns = src.columns.clone();
-                if self.dialect == Dialect::Mysql {
-                    table.indexes = src
-                        .indexes
-                        .iter()
-                        .map(|ix| Index {
-                            table: name.clone(),
-                            ..ix.clone()
-                        })
-                        .collect();
+                let with_indexes =
+                    self.dialect == Dialect::Mysql || like_includes_indexes(&self.stmt.text);
+                if with_indexes {
+                    like_indexes = src.indexes.clone();
                 }
             }
+        }
+        // `CREATE TABLE p PARTITION OF parent`: the parent's columns and (as PostgreSQL
+        // creates them on each partition) its indexes.
+        if let Some(parent) = table
+            .partition_of
+            .as_ref()
+            .and_then(|k| self.schema.tables.get(k))
+        {
+            if table.columns.is_empty() {
+                table.columns = parent.columns.clone();
+            }
+            like_indexes = parent.indexes.clone();
         }
         // `CREATE TABLE ... AS SELECT`: the columns the select names (type unknown).
         if ct.columns.is_empty() {
             if let Some(q) = &ct.query {
-                table.columns = select_columns(&q.body, &table.declared);
+                table.columns = self.select_columns(&q.body, &table.declared);
             }
         }
         // Replaces any table of that name (a plain CREATE TABLE of an existing name fails
@@ -292,6 +430,132 @@ impl Folder<'_> {
         for c in &ct.constraints {
             self.add_constraint(&name, c);
         }
+        // Copied indexes get names of their own, as the database generates them.
+        for ix in like_indexes {
+            let name_opt = (self.dialect == Dialect::Mysql).then(|| ix.name.clone());
+            let kind = ix.kind;
+            let method = Some(ix.method.clone());
+            let (keys, include, predicate) = (ix.keys, ix.include, ix.predicate);
+            let declared = self.stmt.location.clone();
+            self.push_index(&name, name_opt, kind, method, keys, include, declared);
+            if let Some(p) = predicate {
+                if let Some(last) = self
+                    .schema
+                    .tables
+                    .get_mut(&name)
+                    .and_then(|t| t.indexes.last_mut())
+                {
+                    last.predicate = Some(p);
+                }
+            }
+        }
+    }
+
+    /// The columns a `SELECT` produces (for `CREATE TABLE ... AS` and materialized
+    /// views): named items and plain columns with unknown types, and `*` / `t.*` expanded
+    /// from a known table of the `FROM` clause (with its types, without `NOT NULL`). An item whose name cannot
+    /// be known (an unnamed expression) is left out.
+    fn select_columns(&self, body: &SetExpr, declared: &Location) -> Vec<Column> {
+        let SetExpr::Select(sel) = body else {
+            return Vec::new();
+        };
+        // FROM tables by binding name (alias or bare name) -> table key.
+        let mut from: Vec<(String, String)> = Vec::new();
+        for twj in &sel.from {
+            let factors =
+                std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation));
+            for f in factors {
+                if let sqlparser::ast::TableFactor::Table { name, alias, .. } = f {
+                    if let Some(key) = self.lookup(name) {
+                        let binding = alias
+                            .as_ref()
+                            .map(|a| ident(&a.name))
+                            .unwrap_or_else(|| object_name(name));
+                        from.push((binding, key));
+                    }
+                }
+            }
+        }
+        let table_columns = |key: &str| -> Vec<Column> {
+            self.schema
+                .tables
+                .get(key)
+                .map(|t| {
+                    t.columns
+                        .iter()
+                        // A query result keeps types, not constraints (`NOT NULL`).
+                        .map(|c| Column {
+                            declared: declared.clone(),
+                            nullable: true,
+                            ..c.clone()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let named = |name: String| Column {
+            name,
+            data_type: String::new(),
+            nullable: true,
+            declared: declared.clone(),
+        };
+        let mut out: Vec<Column> = Vec::new();
+        for item in &sel.projection {
+            match item {
+                SelectItem::ExprWithAlias { alias, .. } => out.push(named(ident(alias))),
+                SelectItem::UnnamedExpr(Expr::Identifier(i)) => out.push(named(ident(i))),
+                SelectItem::UnnamedExpr(Expr::CompoundIdentifier(p)) => {
+                    out.extend(p.last().map(ident).map(named));
+                }
+                SelectItem::Wildcard(_) => {
+                    for (_, key) in &from {
+                        out.extend(table_columns(key));
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let q = kind.to_string();
+                    let q = q.strip_suffix(".*").unwrap_or(&q);
+                    let q = q.rsplit('.').next().unwrap_or_default().trim_matches('"');
+                    if let Some((_, key)) = from.iter().find(|(b, _)| b.eq_ignore_ascii_case(q)) {
+                        out.extend(table_columns(key));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// `CREATE MATERIALIZED VIEW v AS SELECT ...`: a relation with the select list's
+    /// columns (types unknown) that can carry indexes and is queried like a table.
+    fn create_materialized_view(
+        &mut self,
+        name: &ObjectName,
+        query: &sqlparser::ast::Query,
+        columns: &[sqlparser::ast::ViewColumnDef],
+    ) {
+        let (key, schema_name, relname) = self.new_name(name);
+        let declared = self.stmt.location.clone();
+        let mut table = Table::new(&key, &schema_name, &relname, declared.clone());
+        table.kind = RelationKind::MaterializedView;
+        table.columns = if columns.is_empty() {
+            self.select_columns(&query.body, &declared)
+        } else {
+            columns
+                .iter()
+                .map(|c| Column {
+                    name: ident(&c.name),
+                    data_type: c
+                        .data_type
+                        .as_ref()
+                        .map(|d| d.to_string().to_lowercase())
+                        .unwrap_or_default(),
+                    nullable: true,
+                    declared: declared.clone(),
+                })
+                .collect()
+        };
+        self.schema.tables.insert(key, table);
     }
 
     fn add_column(&mut self, table: &str, col: &ColumnDef) {
@@ -513,7 +777,15 @@ impl Folder<'_> {
         include: Vec<String>,
         declared: Location,
     ) {
-        if !self.schema.tables.contains_key(table) || keys.is_empty() {
+        let Some((schema_name, relname)) = self
+            .schema
+            .tables
+            .get(table)
+            .map(|t| (t.schema.clone(), t.relname.clone()))
+        else {
+            return;
+        };
+        if keys.is_empty() {
             return;
         }
         let name = name.unwrap_or_else(|| {
@@ -525,12 +797,8 @@ impl Folder<'_> {
                 IndexKind::UniqueConstraint => "key",
                 IndexKind::Index => "idx",
             };
-            let base = if kind == IndexKind::PrimaryKey {
-                pg_object_name(table, None, "pkey")
-            } else {
-                pg_object_name(table, Some(&name_parts(&keys)), suffix)
-            };
-            self.unique_name(base)
+            let cols = (kind != IndexKind::PrimaryKey).then(|| name_parts(&keys));
+            self.unique_name(&schema_name, &relname, cols.as_deref(), suffix)
         });
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
@@ -564,7 +832,9 @@ impl Folder<'_> {
         fk: &ForeignKeyConstraint,
         declared: Location,
     ) {
-        let ref_table = object_name(&fk.foreign_table);
+        let ref_table = self
+            .lookup(&fk.foreign_table)
+            .unwrap_or_else(|| self.new_name(&fk.foreign_table).0);
         let mut ref_columns: Vec<String> = fk.referred_columns.iter().map(ident).collect();
         if ref_columns.is_empty() {
             // `REFERENCES t` without columns means t's primary key.
@@ -580,8 +850,8 @@ impl Folder<'_> {
         let name = name.or_else(|| {
             // Constraint names share a namespace with each other, not with indexes; a
             // clash only among this table's foreign keys gets a suffix.
-            let base = pg_object_name(table, Some(&columns.join("_")), "fkey");
             let t = self.schema.tables.get(table)?;
+            let base = pg_object_name(&t.relname, Some(&columns.join("_")), "fkey");
             let mut n = base.clone();
             let mut i = 1;
             while t.foreign_keys.iter().any(|f| f.name.as_deref() == Some(&n)) {
@@ -601,22 +871,30 @@ impl Folder<'_> {
         }
     }
 
-    /// `base`, or `base1`, `base2`... if an index of that name exists (as PostgreSQL does).
-    fn unique_name(&mut self, base: String) -> String {
-        if !self.names.contains(&base) {
+    /// The name PostgreSQL's `ChooseRelationName` gives: `<rel>_<cols>_<label>`, or with
+    /// `<label>1`, `<label>2`... (the whole shortened again to 63 bytes) while a relation of
+    /// that name exists in `schema`.
+    fn unique_name(
+        &mut self,
+        schema: &str,
+        relname: &str,
+        cols: Option<&str>,
+        label: &str,
+    ) -> String {
+        let base = pg_object_name(relname, cols, label);
+        if !self.names.contains(&base) && !self.schema.tables.values().any(|t| t.relname == base) {
             return base;
         }
         let taken = |n: &str| {
-            self.schema
-                .tables
-                .values()
-                .any(|t| t.indexes.iter().any(|i| i.name == n))
+            self.schema.tables.values().any(|t| {
+                t.schema == schema && (t.relname == n || t.indexes.iter().any(|i| i.name == n))
+            })
         };
         if !taken(&base) {
             return base;
         }
-        (1..)
-            .map(|i| format!("{base}{i}"))
+        (1..10_000)
+            .map(|i| pg_object_name(relname, cols, &format!("{label}{i}")))
             .find(|n| !taken(n))
             .unwrap_or(base)
     }
@@ -666,15 +944,21 @@ impl Folder<'_> {
     }
 
     fn create_index(&mut self, ci: &CreateIndex) {
-        let table = object_name(&ci.table_name);
-        if !self.schema.tables.contains_key(&table) {
+        let Some(table) = self.lookup(&ci.table_name) else {
             return;
-        }
+        };
         let name = ci.name.as_ref().map(object_name);
         if let Some(n) = &name {
             // With `IF NOT EXISTS` the database skips the statement; without, it rejects
-            // it: either way the first definition stays.
-            if self.find_index(n).is_some() {
+            // it: either way the first definition stays. (The index goes to its table's
+            // schema, so only that schema's names clash.)
+            let schema_name = self
+                .schema
+                .tables
+                .get(&table)
+                .map(|t| t.schema.clone())
+                .unwrap_or_default();
+            if self.index_in_schema(&schema_name, n).is_some() {
                 return;
             }
         }
@@ -690,7 +974,13 @@ impl Folder<'_> {
             None => self.stmt.location.clone(),
         };
         let name = name.unwrap_or_else(|| {
-            self.unique_name(pg_object_name(&table, Some(&name_parts(&keys)), "idx"))
+            let (schema_name, relname) = self
+                .schema
+                .tables
+                .get(&table)
+                .map(|t| (t.schema.clone(), t.relname.clone()))
+                .unwrap_or_default();
+            self.unique_name(&schema_name, &relname, Some(&name_parts(&keys)), "idx")
         });
         let method = match &ci.using {
             Some(m) => m.to_string().to_lowercase(),
@@ -700,7 +990,7 @@ impl Folder<'_> {
         let Some(t) = self.schema.tables.get_mut(&table) else {
             return;
         };
-        t.indexes.push(Index {
+        let index = Index {
             name,
             table: table.clone(),
             kind: IndexKind::Index,
@@ -710,7 +1000,62 @@ impl Folder<'_> {
             include: ci.include.iter().map(ident).collect(),
             predicate: ci.predicate.as_ref().map(normalize_expr),
             declared,
-        });
+        };
+        t.indexes.push(index.clone());
+        // On a partitioned table, PostgreSQL creates the index on every partition too,
+        // unless `ON ONLY` keeps it on the parent (`parse::fallback` drops the `ONLY`).
+        if t.partition_by.is_some() && !on_only(&self.stmt.text) {
+            self.index_partitions(&table, &index, 0);
+        }
+    }
+
+    /// Give every partition of `table` (recursively) its copy of `index`, named as
+    /// PostgreSQL names it.
+    fn index_partitions(&mut self, table: &str, index: &Index, depth: usize) {
+        if depth >= 8 {
+            return;
+        }
+        let parts: Vec<String> = self
+            .schema
+            .partitions_of(table)
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        for p in parts {
+            self.push_index(
+                &p,
+                None,
+                IndexKind::Index,
+                Some(index.method.clone()),
+                index.keys.clone(),
+                index.include.clone(),
+                index.declared.clone(),
+            );
+            if let Some(t) = self.schema.tables.get_mut(&p) {
+                if let Some(last) = t.indexes.last_mut() {
+                    last.unique = index.unique;
+                    last.predicate.clone_from(&index.predicate);
+                }
+            }
+            self.index_partitions(&p, index, depth + 1);
+        }
+    }
+
+    /// `ALTER TABLE parent ATTACH PARTITION child ...`: `child` becomes a partition of
+    /// `parent` (its indexes stay; PostgreSQL attaches or builds matching ones).
+    fn attach_partition(&mut self, parent: &[String], child: &[String]) {
+        let Some(parent_key) = self.lookup_parts(parent) else {
+            return;
+        };
+        let Some(child_key) = self.lookup_parts(child) else {
+            return;
+        };
+        if parent_key == child_key {
+            return;
+        }
+        if let Some(t) = self.schema.tables.get_mut(&child_key) {
+            t.partition_of = Some(parent_key);
+        }
     }
 
     fn alter_table(&mut self, table: &str, op: &AlterTableOperation) {
@@ -789,10 +1134,18 @@ impl Folder<'_> {
                     t.foreign_keys.retain(|f| f.name.as_deref() != Some(&name));
                 }
             }
-            AlterTableOperation::DropIndex { name } => self.drop_index(Some(table), &ident(name)),
+            AlterTableOperation::DropIndex { name } => self.drop_index_of(table, &ident(name)),
             AlterTableOperation::RenameTable { table_name } => {
                 let (RenameTableNameKind::As(n) | RenameTableNameKind::To(n)) = table_name;
-                self.rename_table(table, &object_name(n));
+                // The table stays in its schema (MySQL `RENAME TO db.t` may move it).
+                let parts = name_parts_of(n);
+                let (schema_name, relname) = match (parts.as_slice(), self.schema.tables.get(table))
+                {
+                    ([.., s, r], _) => (s.clone(), r.clone()),
+                    ([r], Some(t)) => (t.schema.clone(), r.clone()),
+                    _ => return,
+                };
+                self.rename_table(table, &schema_name, &relname);
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
                 let (old, new) = (ident(old_name), ident(new_name));
@@ -926,18 +1279,24 @@ impl Folder<'_> {
         }
     }
 
-    fn rename_table(&mut self, old: &str, new: &str) {
+    fn rename_table(&mut self, old: &str, schema: &str, relname: &str) {
+        let new = self.schema.key(schema, relname);
         let Some(mut t) = self.schema.tables.remove(old) else {
             return;
         };
-        t.name = new.to_string();
+        t.name.clone_from(&new);
+        t.schema = schema.to_string();
+        t.relname = relname.to_string();
         for ix in &mut t.indexes {
-            ix.table = new.to_string();
+            ix.table.clone_from(&new);
         }
-        self.schema.tables.insert(new.to_string(), t);
+        self.schema.tables.insert(new.clone(), t);
         for other in self.schema.tables.values_mut() {
             for fk in other.foreign_keys.iter_mut().filter(|f| f.ref_table == old) {
-                fk.ref_table = new.to_string();
+                fk.ref_table.clone_from(&new);
+            }
+            if other.partition_of.as_deref() == Some(old) {
+                other.partition_of = Some(new.clone());
             }
         }
     }
@@ -960,17 +1319,13 @@ impl Folder<'_> {
         }
     }
 
-    fn drop_index(&mut self, table: Option<&str>, name: &str) {
-        self.remove_indexes(table, |i| i.name == name);
-    }
-
     /// Remove the indexes matching `which` (of `table`, or of every table), recording each
     /// in [`Schema::removals`] with this statement's location.
     fn remove_indexes(&mut self, table: Option<&str>, which: impl Fn(&Index) -> bool) {
         let at = self.stmt.location.clone();
         let removals = &mut self.schema.removals;
-        for t in self.schema.tables.values_mut() {
-            if table.is_some_and(|tn| tn != t.name) {
+        for (key, t) in self.schema.tables.iter_mut() {
+            if table.is_some_and(|tn| tn != key) {
                 continue;
             }
             let (gone, kept): (Vec<Index>, Vec<Index>) = std::mem::take(&mut t.indexes)
@@ -984,28 +1339,51 @@ impl Folder<'_> {
         }
     }
 
-    fn find_index(&self, name: &str) -> Option<&Index> {
-        // `names` holds every index name ever given: a name not in it is in no table, and
-        // the scan over all tables (quadratic in a migration of thousands of indexes) is
-        // skipped.
-        if !self.names.contains(name) {
-            return None;
+    /// MySQL `DROP INDEX i ON t` / `ALTER TABLE t DROP INDEX i`.
+    fn drop_index_of(&mut self, table: &str, name: &str) {
+        self.remove_indexes(Some(table), |i| i.name == name);
+    }
+
+    /// `DROP INDEX [schema.]name`: the index of that schema, or the first schema of the
+    /// search path that has one of that name.
+    fn drop_index(&mut self, n: &ObjectName) {
+        if let Some((table, name)) = self.locate_index(n) {
+            self.drop_index_of(&table, &name);
         }
+    }
+
+    /// The table key and name of the index `n` names.
+    fn locate_index(&self, n: &ObjectName) -> Option<(String, String)> {
+        let parts = name_parts_of(n);
+        let (schemas, name): (Vec<String>, &String) = match parts.as_slice() {
+            [name] if self.dialect == Dialect::Postgres => (self.path.to_vec(), name),
+            [name] => (vec![String::new()], name),
+            [.., s, name] => (vec![s.clone()], name),
+            [] => return None,
+        };
+        schemas.iter().find_map(|s| {
+            self.index_in_schema(s, name)
+                .map(|ix| (ix.table.clone(), name.clone()))
+        })
+    }
+
+    /// The index `name` of a table in `schema`.
+    fn index_in_schema(&self, schema: &str, name: &str) -> Option<&Index> {
         self.schema
             .tables
             .values()
+            .filter(|t| t.schema == schema)
             .flat_map(|t| t.indexes.iter())
             .find(|i| i.name == name)
     }
 
-    fn find_index_mut(&mut self, name: &str) -> Option<&mut Index> {
-        if !self.names.contains(name) {
-            return None;
-        }
+    fn find_index_mut(&mut self, n: &ObjectName) -> Option<&mut Index> {
+        let (table, name) = self.locate_index(n)?;
         self.schema
             .tables
-            .values_mut()
-            .flat_map(|t| t.indexes.iter_mut())
+            .get_mut(&table)?
+            .indexes
+            .iter_mut()
             .find(|i| i.name == name)
     }
 }
@@ -1017,6 +1395,45 @@ pub fn ident(i: &Ident) -> String {
     } else {
         i.value.to_lowercase()
     }
+}
+
+/// Every part of a qualified name, as stored (`public."Users"` -> `public`, `Users`).
+pub fn name_parts_of(n: &ObjectName) -> Vec<String> {
+    n.0.iter()
+        .map(|p| match p.as_ident() {
+            Some(i) => ident(i),
+            None => p.to_string(),
+        })
+        .collect()
+}
+
+/// Whether a `CREATE INDEX` is `ON ONLY` a partitioned table.
+fn on_only(sql: &str) -> bool {
+    let upper = sql.to_ascii_uppercase();
+    upper
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w == ["ON", "ONLY"])
+}
+
+/// Whether a PostgreSQL `CREATE TABLE t (LIKE u ...)` copies indexes: `INCLUDING INDEXES`
+/// or `INCLUDING ALL` (without a later `EXCLUDING INDEXES`).
+fn like_includes_indexes(sql: &str) -> bool {
+    let upper = sql.to_ascii_uppercase();
+    let words: Vec<&str> = upper
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut on = false;
+    for w in words.windows(2) {
+        match (w[0], w[1]) {
+            ("INCLUDING", "ALL" | "INDEXES") => on = true,
+            ("EXCLUDING", "ALL" | "INDEXES") => on = false,
+            _ => {}
+        }
+    }
+    on
 }
 
 /// The last part of a qualified name (`public.users` -> `users`).
@@ -1035,7 +1452,7 @@ const PG_MAX_NAME: usize = 63;
 /// A generated name `name1_name2_label`, shortened as PostgreSQL's `makeObjectName` does:
 /// the longer of `name1` and `name2` loses one character at a time until the whole fits in
 /// 63 bytes, so a later `DROP CONSTRAINT` with the database's name still finds it.
-fn pg_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+pub fn pg_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
     let overhead = label.len() + 1 + usize::from(name2.is_some());
     let avail = PG_MAX_NAME.saturating_sub(overhead);
     let mut n1 = name1.len();
@@ -1153,7 +1570,7 @@ fn column_keys(column: &str) -> Vec<IndexKey> {
 
 /// The `<cols>` part of a generated name: column names, `expr` for expressions (as
 /// PostgreSQL's `ChooseIndexColumnNames` does for expressions it cannot name).
-fn name_parts(keys: &[IndexKey]) -> String {
+pub fn name_parts(keys: &[IndexKey]) -> String {
     keys.iter()
         .map(|k| match &k.expr {
             KeyExpr::Column(c) => c.clone(),
@@ -1256,44 +1673,6 @@ fn replace_word(text: &str, old: &str, new: &str) -> String {
     out
 }
 
-/// The column names a `SELECT` produces (for `CREATE TABLE ... AS`); types unknown.
-fn select_columns(body: &SetExpr, declared: &Location) -> Vec<Column> {
-    let SetExpr::Select(sel) = body else {
-        return Vec::new();
-    };
-    sel.projection
-        .iter()
-        .filter_map(|item| match item {
-            SelectItem::ExprWithAlias { alias, .. } => Some(ident(alias)),
-            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(ident(i)),
-            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(p)) => p.last().map(ident),
-            _ => None,
-        })
-        .map(|name| Column {
-            name,
-            data_type: String::new(),
-            nullable: true,
-            declared: declared.clone(),
-        })
-        .collect()
-}
-
-/// Whether a MySQL `CREATE TABLE` uses InnoDB (the default engine), which clusters rows on
-/// the primary key; `ENGINE=MyISAM`, `MEMORY`, `ARCHIVE`... do not.
-fn innodb(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let Some(at) = lower.rfind("engine") else {
-        return true;
-    };
-    let rest = lower[at + "engine".len()..].trim_start();
-    let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
-    let name: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    name.is_empty() || name == "innodb"
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1326,6 +1705,31 @@ mod tests {
     }
 
     #[test]
+    fn clashing_generated_names_are_shortened_again_like_postgres() {
+        let t = "t".repeat(40);
+        let c = "c".repeat(40);
+        let sql = format!(
+            "CREATE TABLE {t} ({c} int); CREATE INDEX ON {t} ({c}); CREATE INDEX ON {t} ({c});"
+        );
+        let frag = crate::extract::Fragment::sql_file(&sql);
+        let stmts =
+            crate::parse::parse_fragment(Dialect::Postgres, crate::source::FileId(0), &frag);
+        let schema = fold(Dialect::Postgres, &stmts, &mut Vec::new());
+        let names: Vec<&str> = schema.tables[&t]
+            .indexes
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        // ChooseRelationName: the label becomes `idx1` and the names are cut again.
+        assert_eq!(names.len(), 2);
+        assert!(names.iter().all(|n| n.len() == 63), "{names:?}");
+        assert!(
+            names[0].ends_with("_idx") && names[1].ends_with("_idx1"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
     fn name_parts_follow_postgres() {
         let keys = vec![
             IndexKey::column("a"),
@@ -1340,4 +1744,20 @@ mod tests {
         ];
         assert_eq!(name_parts(&keys), "a_lower_expr");
     }
+}
+
+/// Whether a MySQL `CREATE TABLE` uses InnoDB (the default engine), which clusters rows on
+/// the primary key; `ENGINE=MyISAM`, `MEMORY`, `ARCHIVE`... do not.
+fn innodb(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let Some(at) = lower.rfind("engine") else {
+        return true;
+    };
+    let rest = lower[at + "engine".len()..].trim_start();
+    let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    name.is_empty() || name == "innodb"
 }

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod expr;
 pub mod fold;
 pub mod migration;
+pub mod names;
 pub mod schema;
 pub mod stats;
 pub mod usage;

@@ -1,9 +1,17 @@
 //! The schema as the migrations leave it.
 //!
-//! Built by folding DDL statements in migration order (see [`crate::parse::ddl`]): each
-//! object remembers where it was declared. Names are stored lower-cased unless they were
-//! quoted in the DDL; a schema qualifier (`public.users`) is dropped, since queries rarely
-//! carry it.
+//! Built by folding DDL statements in migration order (see [`crate::model::fold`]): each
+//! object remembers where it was declared. Names are stored as the database has them:
+//! lower-cased unless they were quoted (PostgreSQL folding; MySQL and SQLite compare
+//! unquoted names case-insensitively, so lower case serves them too).
+//!
+//! Tables live in schemas (PostgreSQL) or databases (MySQL): `a.t` and `b.t` are different
+//! tables. A table's *key* in [`Schema::tables`] is its bare name when it lives in the
+//! default schema (the first entry of `search-path`, `public` unless configured; the
+//! unqualified namespace for MySQL and SQLite) and `schema.name` otherwise, so the common
+//! single-schema project reads as before. [`Schema::resolve`] turns a name as a query
+//! writes it into that key: unqualified names through the search path, qualified ones
+//! exactly. Indexes live in their table's schema.
 
 use crate::source::Location;
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,6 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Default, Clone)]
 pub struct Schema {
     pub tables: BTreeMap<String, Table>,
+    /// The schemas an unqualified name in a query is looked up in, in order. Empty means
+    /// the default (`public` for PostgreSQL, the unqualified namespace otherwise).
+    pub search_path: Vec<String>,
     /// Names of enum types (`CREATE TYPE mood AS ENUM (...)`), lower-cased.
     pub enum_types: BTreeSet<String>,
     /// `(table, column)` -> how many values a `CHECK (column IN (...))` allows.
@@ -47,9 +58,196 @@ pub enum Removed {
     },
 }
 
+/// The schema new unqualified PostgreSQL objects go to when nothing says otherwise.
+pub const DEFAULT_PG_SCHEMA: &str = "public";
+
+impl Schema {
+    /// The schema whose tables are keyed by their bare name.
+    pub fn default_schema(&self) -> &str {
+        self.search_path.first().map_or("", String::as_str)
+    }
+
+    /// The key of table `name` in schema `schema` (see the module header).
+    pub fn key(&self, schema: &str, name: &str) -> String {
+        table_key(self.default_schema(), schema, name)
+    }
+
+    /// The key of the table a query names with `parts` (`["t"]`, `["stats", "t"]`,
+    /// `["db", "stats", "t"]`): unqualified names through the search path, qualified names
+    /// exactly. `None` when no such table is known.
+    pub fn resolve(&self, parts: &[String]) -> Option<String> {
+        match parts {
+            [] => None,
+            [name] => {
+                if self.search_path.is_empty() {
+                    // MySQL and SQLite (no search path): SQLite compares table names
+                    // case-insensitively even when quoted, and so does MySQL on the
+                    // platforms where most of its users run it; one table whose name
+                    // differs only in case is that table.
+                    if self.tables.contains_key(name) {
+                        return Some(name.clone());
+                    }
+                    let mut same = self.tables.keys().filter(|k| k.eq_ignore_ascii_case(name));
+                    return match (same.next(), same.next()) {
+                        (Some(k), None) => Some(k.clone()),
+                        _ => None,
+                    };
+                }
+                self.search_path
+                    .iter()
+                    .map(|s| self.key(s, name))
+                    .find(|k| self.tables.contains_key(k))
+            }
+            [.., schema, name] => {
+                let k = self.key(schema, name);
+                if let Some(t) = self.tables.get(&k) {
+                    // A qualified name matches only the table of that schema.
+                    return (t.schema == *schema || t.schema.is_empty() && schema == "main")
+                        .then_some(k);
+                }
+                // SQLite's `main.t` and `temp.t` are the unqualified table.
+                (self.default_schema().is_empty() && (schema == "main" || schema == "temp"))
+                    .then(|| name.clone())
+                    .filter(|k| self.tables.contains_key(k))
+            }
+        }
+    }
+
+    /// Every index name (and table name: they share PostgreSQL's relation namespace) in
+    /// `schema`.
+    pub fn relation_names_in(&self, schema: &str) -> std::collections::BTreeSet<&str> {
+        self.tables
+            .values()
+            .filter(|t| t.schema == schema)
+            .flat_map(|t| {
+                std::iter::once(t.relname.as_str()).chain(t.indexes.iter().map(|i| i.name.as_str()))
+            })
+            .collect()
+    }
+
+    /// Keys of tables named `relname` that an unqualified name cannot reach: they live in
+    /// schemas off the search path (to explain a query without a verdict).
+    pub fn off_path(&self, relname: &str) -> Vec<&str> {
+        if self.search_path.is_empty() || self.resolve(&[relname.to_string()]).is_some() {
+            return Vec::new();
+        }
+        self.tables
+            .values()
+            .filter(|t| t.relname == relname)
+            .map(|t| t.name.as_str())
+            .collect()
+    }
+
+    /// The known partitions of the partitioned table `key`, in name order.
+    pub fn partitions_of(&self, key: &str) -> Vec<&Table> {
+        self.tables
+            .values()
+            .filter(|t| t.partition_of.as_deref() == Some(key))
+            .collect()
+    }
+}
+
+/// The key of table `name` in `schema` when `default` is the default schema.
+pub fn table_key(default: &str, schema: &str, name: &str) -> String {
+    if schema.is_empty() || schema == default {
+        name.to_string()
+    } else {
+        format!("{schema}.{name}")
+    }
+}
+
+/// What kind of relation a [`Table`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RelationKind {
+    #[default]
+    Table,
+    /// `CREATE MATERIALIZED VIEW`: rows stored, indexes allowed, queried like a table.
+    MaterializedView,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(tables: &[(&str, &str)], path: &[&str]) -> Schema {
+        let mut s = Schema {
+            search_path: path.iter().map(|p| p.to_string()).collect(),
+            ..Schema::default()
+        };
+        for (schema, name) in tables {
+            let loc = Location {
+                file: crate::source::FileId(0),
+                range: 0..0,
+            };
+            let key = s.key(schema, name);
+            s.tables
+                .insert(key.clone(), Table::new(&key, schema, name, loc));
+        }
+        s
+    }
+
+    fn parts(p: &[&str]) -> Vec<String> {
+        p.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn names_resolve_through_the_search_path() {
+        let s = with(
+            &[("public", "users"), ("stats", "users"), ("stats", "hits")],
+            &["public"],
+        );
+        assert_eq!(s.resolve(&parts(&["users"])).as_deref(), Some("users"));
+        assert_eq!(
+            s.resolve(&parts(&["stats", "users"])).as_deref(),
+            Some("stats.users")
+        );
+        assert_eq!(
+            s.resolve(&parts(&["public", "users"])).as_deref(),
+            Some("users")
+        );
+        // Not on the search path: no table (PostgreSQL would say it does not exist).
+        assert_eq!(s.resolve(&parts(&["hits"])), None);
+        assert_eq!(s.resolve(&parts(&["public", "hits"])), None);
+        let s2 = Schema {
+            search_path: parts(&["public", "stats"]),
+            ..s.clone()
+        };
+        // `public` first, then `stats`: `users` is still public's, `hits` is found.
+        assert_eq!(s2.resolve(&parts(&["users"])).as_deref(), Some("users"));
+        assert_eq!(s2.resolve(&parts(&["hits"])).as_deref(), Some("stats.hits"));
+        // Quoted names keep their case: "Users" is not users.
+        assert_eq!(s.resolve(&parts(&["Users"])), None);
+    }
+
+    #[test]
+    fn sqlite_and_mysql_names_ignore_case() {
+        let s = with(&[("", "Item"), ("", "order")], &[]);
+        assert_eq!(s.resolve(&parts(&["item"])).as_deref(), Some("Item"));
+        assert_eq!(s.resolve(&parts(&["ORDER"])).as_deref(), Some("order"));
+        assert_eq!(s.resolve(&parts(&["main", "item"])), None);
+        assert_eq!(
+            s.resolve(&parts(&["main", "Item"])).as_deref(),
+            Some("Item")
+        );
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// The key in [`Schema::tables`]: the bare name in the default schema, else
+    /// `schema.name`. Messages show it.
     pub name: String,
+    /// The schema (PostgreSQL) or database (MySQL) the table lives in; empty for an
+    /// unqualified MySQL or SQLite table.
+    pub schema: String,
+    /// The name without its schema, as the database stores it.
+    pub relname: String,
+    pub kind: RelationKind,
+    /// `PARTITION BY ...` (normalized text): a partitioned table, which holds no rows
+    /// itself and cannot be indexed `CONCURRENTLY`.
+    pub partition_by: Option<String>,
+    /// `PARTITION OF parent`: the parent's key.
+    pub partition_of: Option<String>,
     pub columns: Vec<Column>,
     /// Every index of the table, including the implicit ones of primary keys and unique
     /// constraints, in declaration order.
@@ -66,6 +264,25 @@ pub struct Table {
 }
 
 impl Table {
+    /// An empty table `relname` in `schema` under key `name`.
+    pub fn new(name: &str, schema: &str, relname: &str, declared: Location) -> Table {
+        Table {
+            name: name.to_string(),
+            schema: schema.to_string(),
+            relname: relname.to_string(),
+            kind: RelationKind::Table,
+            partition_by: None,
+            partition_of: None,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+            declared,
+            seeded: false,
+            clustered: false,
+            orm: None,
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

@@ -15,6 +15,16 @@
 //! - `DROP INDEX CONCURRENTLY ...`: `CONCURRENTLY` is dropped (locking does not matter).
 //! - `CREATE INDEX ... ON ONLY t`: `ONLY` is dropped (it only keeps the index off the
 //!   partitions of a partitioned table).
+//! - `ALTER TABLE p ATTACH | DETACH PARTITION c ...` becomes `ALTER TABLE p VALIDATE
+//!   CONSTRAINT ...`, a no-op (folding reads the attach from the statement text, see
+//!   `model::names::attach_partition`); `ALTER INDEX p ATTACH PARTITION c` becomes a rename
+//!   of `p` to itself, another no-op (pg_dump writes both for partitioned tables).
+//! - `ALTER TABLE t SET SCHEMA s` becomes `ALTER TABLE t VALIDATE CONSTRAINT ...`, a no-op
+//!   (folding reads the move from the text).
+//! - `CREATE TABLE t (LIKE u INCLUDING ALL ...)`: the `INCLUDING` / `EXCLUDING` options are
+//!   dropped (folding reads them from the statement text).
+//! - `CREATE MATERIALIZED VIEW ... WITH [NO] DATA` (pg_dump writes `WITH NO DATA`): the
+//!   clause is dropped.
 //! - Table-level `CONSTRAINT c NOT NULL col` (PostgreSQL 18) becomes
 //!   `CONSTRAINT c CHECK (col IS NOT NULL)`, which folding reads as `NOT NULL`.
 //! - MySQL index options `INVISIBLE`, `VISIBLE`, `KEY_BLOCK_SIZE = n`, `WITH PARSER p` are
@@ -37,6 +47,13 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
     let masked = mask(sql);
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let kind = super::statement_kind(sql);
+    if kind.starts_with("CREATE MATERIALIZED VIEW") {
+        if let Some(m) =
+            re(&WITH_DATA, r"\sWITH\s+(?:NO\s+)?DATA\s*;?\s*$").and_then(|r| r.find(&masked))
+        {
+            edits.push((m.start()..sql.len(), String::new()));
+        }
+    }
     if kind.starts_with("ALTER TABLE") {
         for c in re(&ALTER_CONSTRAINT, r"\bALTER\s+CONSTRAINT\s+([A-Z0-9_$]+)((?:\s+(?:NOT|DEFERRABLE|INITIALLY|DEFERRED|IMMEDIATE|ENFORCED|INHERIT|VALID))+)")
             .into_iter()
@@ -71,7 +88,48 @@ pub fn repair(dialect: Dialect, sql: &str) -> Option<String> {
             }
         }
     }
+    if kind.starts_with("ALTER TABLE") {
+        // `SET SCHEMA s`: folding reads it from the text (`model::names::set_schema`).
+        if let Some(m) = re(&SET_SCHEMA, r"\sSET\s+SCHEMA\s").and_then(|r| r.find(&masked)) {
+            edits.push((
+                m.start()..sql.len(),
+                " VALIDATE CONSTRAINT idxlint_set_schema".to_string(),
+            ));
+        }
+        if let Some(m) =
+            re(&TABLE_ATTACH, r"\s(?:ATTACH|DETACH)\s+PARTITION\b").and_then(|r| r.find(&masked))
+        {
+            edits.push((
+                m.start()..sql.len(),
+                " VALIDATE CONSTRAINT idxlint_partition".to_string(),
+            ));
+        }
+    }
+    if kind.starts_with("ALTER INDEX") {
+        if let Some(c) = re(
+            &INDEX_ATTACH,
+            r"(?s)^\s*ALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\S+)\s+(ATTACH\s+PARTITION\b.*)$",
+        )
+        .and_then(|r| r.captures(&masked))
+        {
+            if let (Some(name), Some(tail)) = (c.get(1), c.get(2)) {
+                edits.push((
+                    tail.start()..sql.len(),
+                    format!("RENAME TO {}", &sql[name.range()]),
+                ));
+            }
+        }
+    }
     if kind.starts_with("CREATE TABLE") {
+        for m in re(
+            &LIKE_OPTION,
+            r"\s(?:INCLUDING|EXCLUDING)\s+(?:ALL|COMMENTS|COMPRESSION|CONSTRAINTS|DEFAULTS|GENERATED|IDENTITY|INDEXES|STATISTICS|STORAGE)\b",
+        )
+        .into_iter()
+        .flat_map(|r| r.find_iter(&masked))
+        {
+            edits.push((m.range(), String::new()));
+        }
         for c in re(
             &NOT_NULL_CONSTRAINT,
             r"\bCONSTRAINT\s+([A-Z0-9_$]+)\s+NOT\s+NULL\s+([A-Z0-9_$]+)",
@@ -155,6 +213,11 @@ static ON_ONLY: OnceLock<Option<Regex>> = OnceLock::new();
 static NOT_NULL_CONSTRAINT: OnceLock<Option<Regex>> = OnceLock::new();
 static MYSQL_ALTER_INDEX: OnceLock<Option<Regex>> = OnceLock::new();
 static MYSQL_INDEX_OPTIONS: OnceLock<Option<Regex>> = OnceLock::new();
+static TABLE_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
+static LIKE_OPTION: OnceLock<Option<Regex>> = OnceLock::new();
+static SET_SCHEMA: OnceLock<Option<Regex>> = OnceLock::new();
+static WITH_DATA: OnceLock<Option<Regex>> = OnceLock::new();
+static INDEX_ATTACH: OnceLock<Option<Regex>> = OnceLock::new();
 
 /// A compiled pattern (the patterns are constants; one that failed to compile would
 /// simply never match, rather than panic).

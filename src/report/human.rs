@@ -161,6 +161,29 @@ fn write_field(out: &mut dyn Write, name: &str, text: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// ` (table t exists as stats.t, off the search path: set search-path in idxlint.toml)`
+/// when a word of `sql` names a table only a schema-qualified name reaches.
+fn off_path_hint(schema: &crate::model::schema::Schema, sql: &str) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    for w in sql
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+    {
+        let w = w.to_lowercase();
+        if !seen.insert(w.clone()) {
+            continue;
+        }
+        let keys = schema.off_path(&w);
+        if !keys.is_empty() {
+            return format!(
+                " (table {w} exists as {}, off the search path: qualify it or set search-path in idxlint.toml)",
+                keys.join(", ")
+            );
+        }
+    }
+    String::new()
+}
+
 fn write_verbose(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     for s in &analysis.skipped {
         writeln!(out, "skipped {}: {}", s.path, s.reason)?;
@@ -168,9 +191,10 @@ fn write_verbose(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     for q in &analysis.unresolved {
         writeln!(
             out,
-            "no verdict {}: {}",
+            "no verdict {}: {}{}",
             position(&analysis.sources, &q.location),
-            one_line(q.built.as_deref().unwrap_or(&q.sql), 120)
+            one_line(q.built.as_deref().unwrap_or(&q.sql), 120),
+            off_path_hint(&analysis.schema, &q.sql)
         )?;
         if let Some(reason) = &q.no_verdict {
             writeln!(out, "  because {reason}")?;

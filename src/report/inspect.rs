@@ -281,9 +281,12 @@ pub fn render(
                     None => "served (or nothing an index could do)".into(),
                     Some(g) => {
                         let rule = g.kind.rule();
+                        let writer = fix::FixWriter::new(analysis.dialect, &analysis.schema);
+                        let sql = writer
+                            .suggestion(&table.name, &g.suggestion)
+                            .unwrap_or_else(|note| note);
                         format!(
-                            "{rule}: {} (confidence {}: {})",
-                            fix::suggestion_sql(analysis.dialect, &table.name, &g.suggestion),
+                            "{rule}: {sql} (confidence {}: {})",
                             g.confidence.as_str(),
                             g.confidence_why
                         )

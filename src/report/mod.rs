@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod json;
 pub mod sarif;
 pub mod schema;
+pub mod schema_json;
 pub mod sources;
 
 use crate::source::{LineCol, Location, SourceDb};

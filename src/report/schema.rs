@@ -46,6 +46,15 @@ pub fn render_schema(sources: &SourceDb, schema: &Schema, out: &mut dyn Write) -
         if t.clustered {
             flags.push_str(" clustered");
         }
+        if t.kind == crate::model::schema::RelationKind::MaterializedView {
+            flags.push_str(" materialized-view");
+        }
+        if let Some(p) = &t.partition_by {
+            flags.push_str(&format!(" partition-by {p}"));
+        }
+        if let Some(p) = &t.partition_of {
+            flags.push_str(&format!(" partition-of {p}"));
+        }
         writeln!(out, "table {}{flags}{}", t.name, at(&t.declared))?;
         for c in &t.columns {
             let ty = if c.data_type.is_empty() {

@@ -103,7 +103,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 });
                 d.help = Some(format!("drop {}", victim.name));
                 d.fix = Some(Fix {
-                    sql: fix::drop_index_sql(ctx.dialect, victim),
+                    sql: ctx.fixes.drop_index(victim),
                 });
                 d.table = Some(table.name.clone());
                 d.columns = fix::key_names(&victim.keys);

@@ -42,6 +42,15 @@ one migration outside it (diesel: `run_in_transaction = false` in `metadata.toml
 hypertable (`create_hypertable(...)` in a migration), where CONCURRENTLY is refused, it
 advises `WITH (timescaledb.transaction_per_chunk)` instead.
 
+On a partitioned table (`PARTITION BY`), where PostgreSQL refuses `CONCURRENTLY`, the
+rule reports both the plain and the concurrent `CREATE INDEX` and advises the way that
+does not lock:
+```sql
+CREATE INDEX events_kind_idx ON ONLY events (kind);
+CREATE INDEX CONCURRENTLY events_2024_kind_idx ON events_2024 (kind);
+ALTER INDEX events_kind_idx ATTACH PARTITION events_2024_kind_idx;
+```
+
 ## Known limitations
 - A table created by an earlier migration that runs in the same deployment as this one is
   still empty; idxlint cannot know that and reports the index.
@@ -62,14 +71,27 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for step in ctx.steps {
         let StepKind::CreateIndex {
-            concurrently: false,
+            concurrently,
             if_not_exists,
         } = step.kind
         else {
             continue;
         };
         let Some(table) = &step.table else { continue };
-        if step.table_is_new {
+        let target = crate::model::names::create_index_target(&step.sql)
+            .unwrap_or_else(|| vec![table.clone()]);
+        if let Some(parent) = ctx
+            .schema
+            .resolve(&target)
+            .and_then(|k| ctx.schema.tables.get(&k))
+            .filter(|t| t.partition_by.is_some())
+        {
+            if !step.table_is_new || concurrently {
+                out.extend(partitioned(ctx, step, parent, concurrently));
+            }
+            continue;
+        }
+        if concurrently || step.table_is_new {
             continue;
         }
         let mut d = Diagnostic::new(
@@ -100,6 +122,67 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         d.table = Some(table.clone());
         out.push(d);
     }
+}
+
+/// `CREATE INDEX [CONCURRENTLY]` on a partitioned table: PostgreSQL refuses
+/// `CONCURRENTLY` there, and a plain build locks every partition. `ON ONLY parent` (the
+/// first step of the way that does not lock) is fine.
+fn partitioned(
+    ctx: &Context,
+    step: &crate::model::migration::Step,
+    parent: &crate::model::schema::Table,
+    concurrently: bool,
+) -> Option<Diagnostic> {
+    static ONLY: OnceLock<Regex> = OnceLock::new();
+    static NAME: OnceLock<Regex> = OnceLock::new();
+    let only = ONLY.get_or_init(|| Regex::new(r"(?i)\bON\s+ONLY\b").expect("valid regex"));
+    if only.is_match(&step.sql) {
+        return None;
+    }
+    let table = &parent.name;
+    let message = if concurrently {
+        format!("CREATE INDEX CONCURRENTLY on partitioned table {table} fails: PostgreSQL cannot build an index on a partitioned table concurrently")
+    } else {
+        format!("CREATE INDEX on partitioned table {table} blocks writes to every partition while it builds")
+    };
+    let mut d = Diagnostic::new(
+        RULE.name,
+        RULE.default_severity,
+        message,
+        step.location.clone(),
+    );
+    d.reason = Some(format!(
+        "an index on a partitioned table is built on each partition under a SHARE lock, and `CONCURRENTLY` is refused on {table} itself"
+    ));
+    d.help = Some(format!(
+        "create the index ON ONLY {table}, build it CONCURRENTLY on each partition, then ALTER INDEX ... ATTACH PARTITION each"
+    ));
+    // The fix rebuilds the index as the schema holds it (plain keys only).
+    let name_re = NAME.get_or_init(|| {
+        Regex::new(r#"(?i)^\s*create\s+index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)\s+on\b"#)
+            .expect("valid regex")
+    });
+    let index = name_re.captures(&step.sql).and_then(|c| {
+        let raw = c.get(1)?.as_str();
+        let name = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(q) => q.replace("\"\"", "\""),
+            None => raw.to_lowercase(),
+        };
+        parent.indexes.iter().find(|i| i.name == name)
+    });
+    if let Some(ix) = index.filter(|i| i.include.is_empty() && i.predicate.is_none()) {
+        d.fix = Some(Fix {
+            sql: ctx.fixes.partitioned_index_replacing(
+                parent,
+                &ix.name,
+                &ix.keys,
+                &ix.method,
+                &step.location,
+            ),
+        });
+    }
+    d.table = Some(table.clone());
+    Some(d)
 }
 
 /// The statement rewritten with `CONCURRENTLY` (and `IF NOT EXISTS`).

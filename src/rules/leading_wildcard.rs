@@ -1,7 +1,7 @@
 //! `leading-wildcard`: a pattern search that a B-tree cannot serve and no trigram index does.
 
 use super::{fix, Context, Rule};
-use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::coverage::GapKind;
 
 pub static RULE: Rule = Rule {
@@ -69,9 +69,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "add a trigram index on `{}` (extension pg_trgm)",
             fix::suggestion_shape(&table.name, &gap.suggestion)
         ));
-        d.fix = Some(Fix {
-            sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
-        });
+        d.fix = ctx.create_index_fix(
+            &table.name,
+            &gap.suggestion.keys,
+            gap.suggestion.method,
+            &mut d.help,
+        );
         d.table = Some(table.name.clone());
         d.columns = cols;
         d.related.push(Related {

@@ -1,7 +1,7 @@
 //! `misordered-index`: an index has the right columns in an order that cannot serve a query.
 
 use super::{fix, Context, Rule};
-use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::coverage::GapKind;
 
 pub static RULE: Rule = Rule {
@@ -75,9 +75,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "add an index on `{shape}`; drop `{}` if no other query needs it",
             index.name
         ));
-        d.fix = Some(Fix {
-            sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
-        });
+        d.fix = ctx.create_index_fix(
+            &table.name,
+            &gap.suggestion.keys,
+            gap.suggestion.method,
+            &mut d.help,
+        );
         d.table = Some(table.name.clone());
         d.columns = fix::key_names(keys);
         d.index = Some(index.name.clone());

@@ -1,7 +1,7 @@
 //! `missing-index`: a query filters, joins or sorts a table on columns no index serves.
 
 use super::{fix, Context, Rule};
-use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::coverage::{Gap, GapKind};
 use crate::model::schema::IndexKey;
 use crate::model::usage::{Query, TableAccess};
@@ -140,9 +140,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             } + &fix::orm_help(table, keys),
         );
         d.confidence = Some(gap.confidence.as_str());
-        d.fix = Some(Fix {
-            sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
-        });
+        d.fix = ctx.suggestion_fix(&table.name, &gap.suggestion, &mut d.help);
         d.table = Some(table.name.clone());
         d.columns = fix::key_names(keys);
         d.related.push(Related {

@@ -31,6 +31,8 @@ pub struct Context<'a> {
     /// Tables the application code inserts into (for the statistics' append-only class).
     inserted: std::collections::BTreeSet<String>,
     stats: OnceLock<Stats>,
+    /// Writes fix SQL; keeps suggested index names unique across the run.
+    pub fixes: fix::FixWriter<'a>,
 }
 
 /// One access of one query that no index serves.
@@ -59,6 +61,7 @@ impl<'a> Context<'a> {
             gaps: OnceLock::new(),
             inserted: Default::default(),
             stats: OnceLock::new(),
+            fixes: fix::FixWriter::new(dialect, schema),
         }
     }
 
@@ -131,6 +134,49 @@ impl<'a> Context<'a> {
     /// `[tables] small`, filled by the migrations themselves, a configuration table...).
     pub fn is_small(&self, table: &Table) -> bool {
         self.stats().table(self.schema, table).class == Size::Small
+    }
+
+    /// The fix creating `keys` on `table`, or `None` with a note appended to `help` when
+    /// no correct SQL can be written (see [`fix::FixWriter`]).
+    /// The fix creating a suggested index (partial when the suggestion has a predicate), or
+    /// none with the reason added to `help`.
+    pub fn suggestion_fix(
+        &self,
+        table: &str,
+        suggestion: &crate::model::coverage::Suggestion,
+        help: &mut Option<String>,
+    ) -> Option<crate::diagnostic::Fix> {
+        match self.fixes.suggestion(table, suggestion) {
+            Ok(sql) => Some(crate::diagnostic::Fix { sql }),
+            Err(note) => {
+                let h = help.get_or_insert_with(String::new);
+                if !h.is_empty() {
+                    h.push_str("; ");
+                }
+                h.push_str(&note);
+                None
+            }
+        }
+    }
+
+    pub fn create_index_fix(
+        &self,
+        table: &str,
+        keys: &[crate::model::schema::IndexKey],
+        method: &str,
+        help: &mut Option<String>,
+    ) -> Option<crate::diagnostic::Fix> {
+        match self.fixes.create_index(table, keys, method) {
+            Ok(sql) => Some(crate::diagnostic::Fix { sql }),
+            Err(note) => {
+                let h = help.get_or_insert_with(String::new);
+                if !h.is_empty() {
+                    h.push_str("; ");
+                }
+                h.push_str(&note);
+                None
+            }
+        }
     }
 }
 

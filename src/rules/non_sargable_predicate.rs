@@ -2,7 +2,7 @@
 //! expression index matches.
 
 use super::{fix, Context, Rule};
-use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::coverage::GapKind;
 use crate::model::schema::KeyExpr;
 use regex::Regex;
@@ -99,9 +99,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 fix::suggestion_shape(&table.name, &gap.suggestion)
             ),
         });
-        d.fix = Some(Fix {
-            sql: fix::suggestion_sql(ctx.dialect, &table.name, &gap.suggestion),
-        });
+        d.fix = ctx.create_index_fix(
+            &table.name,
+            &gap.suggestion.keys,
+            gap.suggestion.method,
+            &mut d.help,
+        );
         d.table = Some(table.name.clone());
         d.columns = fix::key_names(&gap.suggestion.keys);
         for ix in &gap.hidden {

@@ -54,6 +54,14 @@ pub fn diagnostic(stmt: &Statement) -> Option<Diagnostic> {
         format!("cannot parse {} statement: {}", stmt.kind(), err.message),
         err.location.clone(),
     );
+    // A `CREATE TABLE` that does not parse loses that table (and only that table): say
+    // which, since queries on it will have no verdict.
+    if let Some(table) = created_table(&stmt.text) {
+        d.help = Some(format!(
+            "table {table} is left out of the schema until this statement parses"
+        ));
+        d.table = Some(table);
+    }
     d.related.push(crate::diagnostic::Related {
         message: "statement starts here".into(),
         location: crate::source::Location {
@@ -62,4 +70,41 @@ pub fn diagnostic(stmt: &Statement) -> Option<Diagnostic> {
         },
     });
     Some(d)
+}
+
+/// The table a `CREATE [UNLOGGED|TEMP] TABLE [IF NOT EXISTS] name` statement creates, as
+/// written (without quotes, lower-cased unless quoted).
+fn created_table(sql: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"(?is)^(?:\s|--[^\n]*\n)*CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"(?:[^"]|"")*"|[A-Za-z0-9_$`]+)(?:\.(?:"(?:[^"]|"")*"|[A-Za-z0-9_$`]+))*)"#,
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let raw = re.captures(sql)?.get(1)?.as_str();
+    let parts: Vec<String> = raw
+        .split('.')
+        .map(
+            |p| match p.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+                Some(q) => q.replace("\"\"", "\""),
+                None => p.trim_matches('`').to_lowercase(),
+            },
+        )
+        .collect();
+    Some(parts.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_the_lost_table() {
+        assert_eq!(
+            super::created_table("CREATE TABLE IF NOT EXISTS public.\"Audit\" (a int,)").as_deref(),
+            Some("public.Audit")
+        );
+        assert_eq!(super::created_table("CREATE INDEX x ON t (a)"), None);
+    }
 }

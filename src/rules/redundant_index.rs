@@ -129,7 +129,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ));
             d.help = Some(format!("drop {}", a.name));
             d.fix = Some(Fix {
-                sql: fix::drop_index_sql(ctx.dialect, a),
+                sql: ctx.fixes.drop_index(a),
             });
             d.table = Some(table.name.clone());
             d.columns = fix::key_names(&a.keys);

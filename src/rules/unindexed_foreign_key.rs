@@ -1,7 +1,7 @@
 //! `unindexed-foreign-key`: a foreign key whose columns lead no index.
 
 use super::{fix, Context, Rule};
-use crate::diagnostic::{Diagnostic, Fix, Related, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::coverage;
 use crate::model::schema::IndexKey;
 use crate::parse::Dialect;
@@ -92,9 +92,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 fix::index_shape(&table.name, &keys),
                 fix::orm_help(table, &keys)
             ));
-            d.fix = Some(Fix {
-                sql: fix::create_index_sql(ctx.dialect, &table.name, &keys, "btree"),
-            });
+            d.fix = ctx.create_index_fix(&table.name, &keys, "btree", &mut d.help);
             d.table = Some(table.name.clone());
             d.columns = fk.columns.clone();
             d.related.push(Related {

@@ -264,6 +264,17 @@ fn object_base(name: &ObjectName) -> Option<String> {
     }
 }
 
+/// Every part of an object name (`stats.events` -> `["stats", "events"]`).
+fn object_parts(name: &ObjectName) -> Option<Vec<String>> {
+    name.0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(id) => Some(ident_name(id)),
+            ObjectNamePart::Function(_) => None,
+        })
+        .collect()
+}
+
 fn literal_text(e: &Expr) -> Option<String> {
     match e {
         Expr::Value(v) => match &v.value {
@@ -300,10 +311,13 @@ impl<'s> Builder<'s> {
                     .as_ref()
                     .map(|a| ident_name(&a.name))
                     .unwrap_or_else(|| base.clone());
+                let key = object_parts(name).and_then(|p| self.schema.resolve(&p));
                 let target = if args.is_some() || self.is_cte(&base) && name.0.len() == 1 {
                     Target::Derived
-                } else if self.schema.tables.contains_key(&base) {
-                    let mut access = TableAccess::new(base);
+                } else if let Some(key) = key {
+                    // The table as the schema keys it: through the search path when
+                    // unqualified, exactly when qualified.
+                    let mut access = TableAccess::new(key);
                     access.binding = binding.clone();
                     self.accesses.push(access);
                     Target::Base(self.accesses.len() - 1)
@@ -1292,6 +1306,11 @@ mod tests {
                 name.into(),
                 Table {
                     name: name.into(),
+                    schema: "public".into(),
+                    relname: name.into(),
+                    kind: Default::default(),
+                    partition_by: None,
+                    partition_of: None,
                     columns: cols
                         .iter()
                         .map(|c| Column {
