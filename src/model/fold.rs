@@ -1673,6 +1673,22 @@ fn replace_word(text: &str, old: &str, new: &str) -> String {
     out
 }
 
+/// Whether a MySQL `CREATE TABLE` uses InnoDB (the default engine), which clusters rows on
+/// the primary key; `ENGINE=MyISAM`, `MEMORY`, `ARCHIVE`... do not.
+fn innodb(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let Some(at) = lower.rfind("engine") else {
+        return true;
+    };
+    let rest = lower[at + "engine".len()..].trim_start();
+    let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    name.is_empty() || name == "innodb"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1744,20 +1760,4 @@ mod tests {
         ];
         assert_eq!(name_parts(&keys), "a_lower_expr");
     }
-}
-
-/// Whether a MySQL `CREATE TABLE` uses InnoDB (the default engine), which clusters rows on
-/// the primary key; `ENGINE=MyISAM`, `MEMORY`, `ARCHIVE`... do not.
-fn innodb(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let Some(at) = lower.rfind("engine") else {
-        return true;
-    };
-    let rest = lower[at + "engine".len()..].trim_start();
-    let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
-    let name: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    name.is_empty() || name == "innodb"
 }
