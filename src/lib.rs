@@ -205,6 +205,9 @@ pub(crate) fn whole_program(
         let Some((schema_source, query_source)) = flags.get(i).copied().flatten() else {
             continue;
         };
+        // Queries in test code run against fixtures, not production tables: no verdicts.
+        let query_source =
+            query_source && !sources::is_test_path(&sources.get(FileId(i as u32)).path);
         stats.files += 1;
         for stmt in std::mem::take(&mut per_file[i]) {
             if matches!(stmt.fragment_kind, extract::FragmentKind::OrmSchema(_)) {
@@ -493,6 +496,9 @@ fn orm_stage(
         let Some(file) = orm_files.get(i) else {
             continue;
         };
+        if sources::is_test_path(&db.get(FileId(i as u32)).path) {
+            continue;
+        }
         for q in &file.queries {
             if let Some(frag) = orm::synthesize(q, &index, dialect) {
                 out.extend(parse::parse_fragment(dialect, FileId(i as u32), &frag));

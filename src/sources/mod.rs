@@ -235,10 +235,40 @@ pub const MIGRATION_DIRS: &[&str] = &[
     "patches",
 ];
 
-/// Whether the path lies in a migration folder (also `db/sql/`, `sql/migrations/`).
+/// Whether the path lies in a migration folder (also `db/sql/`, `sql/migrations/`, and
+/// folders named `*_migrations` / `*_migrate`, such as `old_migrations`, `data_migrations`).
 pub fn in_migration_dir(f: &FileInfo) -> bool {
     let dirs = f.dirs();
-    dirs.iter().any(|d| MIGRATION_DIRS.contains(d)) || dirs.windows(2).any(|w| w == ["db", "sql"])
+    dirs.iter().any(|d| {
+        MIGRATION_DIRS.contains(d) || d.ends_with("_migrations") || d.ends_with("_migrate")
+    }) || dirs.windows(2).any(|w| w == ["db", "sql"])
+}
+
+/// Whether a relative path is test code: a folder `test`, `tests`, `spec`, `__tests__`,
+/// `testdata`, `e2e`, or a file named `test_*.py`, `*_test.py`, `*_test.go`,
+/// `*.test.{js,ts,...}`, `*.spec.{js,ts,...}`, `*_spec.rb`, `*Test.java`. Its queries run
+/// against fixtures, not production tables: they get no query findings (its migrations and
+/// schema files are read as usual).
+pub fn is_test_path(path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let Some(name) = parts.pop() else {
+        return false;
+    };
+    if parts.iter().any(|d| {
+        matches!(
+            *d,
+            "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e"
+        )
+    }) {
+        return true;
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    name.starts_with("test_") && name.ends_with(".py")
+        || stem.ends_with("_test")
+        || stem.ends_with("_spec")
+        || stem.ends_with("Test") && name.ends_with(".java")
+        || name.contains(".test.")
+        || name.contains(".spec.")
 }
 
 /// The natural order key of a path: digit runs compare as numbers, so `v2` < `v10` and
@@ -367,6 +397,29 @@ pub(crate) fn marker_sections(text: &str, up: &str, down: &str) -> Vec<Range<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_code_is_told_by_its_path() {
+        for p in [
+            "tests/users.sql",
+            "app/spec/models/user_spec.rb",
+            "hc/api/tests/test_check.py",
+            "pkg/store/store_test.go",
+            "web/src/users.test.ts",
+            "web/src/__tests__/users.ts",
+            "src/test/java/app/UserRepoTest.java",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "app/users.py",
+            "latest/queries.sql",
+            "src/contest.ts",
+            "testing.go",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
 
     #[test]
     fn natural_order_compares_numbers_as_numbers() {
