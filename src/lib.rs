@@ -208,6 +208,12 @@ pub(crate) fn whole_program(
         // Queries in test code run against fixtures, not production tables: no verdicts.
         let query_source =
             query_source && !sources::is_test_path(&sources.get(FileId(i as u32)).path);
+        // ORM calls in migrations and tests are data changes and fixtures, as their SQL is.
+        if !query_source {
+            if let Some(f) = orm_files.get_mut(i) {
+                f.queries.clear();
+            }
+        }
         stats.files += 1;
         for stmt in std::mem::take(&mut per_file[i]) {
             if matches!(stmt.fragment_kind, extract::FragmentKind::OrmSchema(_)) {
@@ -611,6 +617,13 @@ pub(crate) fn process_text(
     if orm_file.owns_sql {
         // The ORM reader wrote this file's SQL strings in their place among its operations.
         fragments.retain(|f| !matches!(f.kind, extract::FragmentKind::HostString(_)));
+    }
+    if dialect == Dialect::Mysql {
+        // ORM readers write identifiers double-quoted (standard SQL); MySQL reads `"x"` as a
+        // string. Backticks have the same length, so the offset maps stay right.
+        for f in &mut orm_file.schema {
+            f.text = f.text.replace('"', "`");
+        }
     }
     fragments.append(&mut orm_file.schema);
     // A migration's queries are never analyzed: trim each tree as it is parsed.

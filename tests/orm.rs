@@ -128,3 +128,43 @@ fn sqlalchemy_app() {
     insta::assert_snapshot!("sqlalchemy_app_findings", findings);
     insta::assert_snapshot!("sqlalchemy_app_schema", schema);
 }
+
+/// Under MySQL the ORM's DDL is read with MySQL's quoting: a Rails `schema.rb` of a MySQL
+/// application builds its tables (the readers write `"name"`, which MySQL reads as a string).
+#[test]
+fn rails_schema_under_mysql() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("db")).unwrap();
+    std::fs::create_dir_all(root.join("app/models")).unwrap();
+    std::fs::write(
+        root.join("db/schema.rb"),
+        "ActiveRecord::Schema[7.1].define(version: 2024_01_01_000000) do\n  \
+         create_table \"parcels\", force: :cascade do |t|\n    t.string \"tracking_code\"\n    \
+         t.string \"courier\"\n    t.index [\"courier\"], name: \"index_parcels_on_courier\"\n  \
+         end\nend\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/models/parcel.rb"),
+        "class Parcel < ApplicationRecord\n  def self.tracked(code)\n    \
+         where(tracking_code: code).to_a\n  end\nend\n",
+    )
+    .unwrap();
+    let config = Config {
+        dialect: Some(idxlint::parse::Dialect::Mysql),
+        ..Config::default()
+    };
+    let a = idxlint::analyze(root, &[root.to_path_buf()], &config, &Default::default());
+    let parcels = a
+        .schema
+        .tables
+        .get("parcels")
+        .expect("schema.rb builds parcels");
+    assert!(parcels
+        .indexes
+        .iter()
+        .any(|i| i.name == "index_parcels_on_courier"));
+    let rules: Vec<&str> = a.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, ["missing-index"], "{:#?}", a.diagnostics);
+}
