@@ -5,47 +5,9 @@
 //! Output: one [`Fragment`] of kind `OrmSchema` whose offset map sends every byte of a
 //! statement (and its `;`) to that range, so the fold's findings land on the model line.
 
-use super::Orm;
-use crate::extract::{Fragment, FragmentKind, OffsetMap};
-use std::ops::Range;
-
-/// Statements accumulated for one file.
-#[derive(Debug, Default)]
-pub struct DdlText {
-    text: String,
-    map: OffsetMap,
-}
-
-impl DdlText {
-    /// Append `stmt` (without its `;`), located at `host`.
-    pub fn push(&mut self, stmt: &str, host: Range<usize>) {
-        let start = self.text.len();
-        self.text.push_str(stmt);
-        self.text.push_str(";\n");
-        let len = self.text.len() - start;
-        self.map
-            .push_synthetic(start, len, host.start, host.end.saturating_sub(host.start));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    /// The fragment, or `None` when nothing was written.
-    pub fn finish(self, orm: Orm) -> Option<Fragment> {
-        (!self.text.is_empty()).then_some(Fragment {
-            text: self.text,
-            map: self.map,
-            kind: FragmentKind::OrmSchema(orm),
-            holes: Vec::new(),
-        })
-    }
-}
-
-/// `name` quoted as an SQL identifier (double quotes, inner quotes doubled).
-pub fn q(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
+/// The statements of one file and the quoting of names: the same writer the other ORM
+/// readers use (`super::ddl`).
+pub use super::ddl::{q, Ddl as DdlText};
 
 /// A column list, quoted: `"a", "b" DESC`.
 pub fn cols(columns: &[(String, bool)]) -> String {
@@ -149,7 +111,7 @@ mod tests {
         let mut d = DdlText::default();
         d.push("CREATE TABLE a (x int)", 10..20);
         d.push("CREATE INDEX i ON a (x)", 30..35);
-        let f = d.finish(Orm::Prisma).expect("fragment");
+        let f = d.finish(crate::orm::Orm::Prisma).expect("fragment");
         let second = f.text.find("CREATE INDEX").expect("second");
         assert_eq!(f.map.range_to_host(0..5), 10..20);
         assert_eq!(f.map.range_to_host(second..second + 6), 30..35);
