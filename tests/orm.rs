@@ -96,6 +96,12 @@ fn check_app(name: &str) -> (String, String) {
         found, expected,
         "{name}: findings (left) differ from `expect:` markers (right):\n{rendered}"
     );
+    let mut json = Vec::new();
+    idxlint::report::schema_json::render(&analysis, &mut json).unwrap();
+    insta::assert_snapshot!(
+        format!("{}_schema_json", name.replace('-', "_")),
+        String::from_utf8(json).unwrap()
+    );
     let mut schema = Vec::new();
     idxlint::report::schema::render(&analysis, &mut schema).unwrap();
     (rendered, String::from_utf8(schema).unwrap())

@@ -91,6 +91,9 @@ fn check(name: &str) {
     let schema = String::from_utf8(schema).unwrap();
     insta::with_settings!({snapshot_suffix => name, prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("orm_b_schema", schema);
+        let mut json = Vec::new();
+        idxlint::report::schema_json::render(&analysis, &mut json).unwrap();
+        insta::assert_snapshot!("orm_b_schema_json", String::from_utf8(json).unwrap());
         insta::assert_snapshot!("orm_b_findings", rendered);
     });
 }
