@@ -635,6 +635,12 @@ pub(crate) fn process_text(
     let statements: Vec<Statement> = fragments
         .iter()
         .flat_map(|f| parse::parse_fragment_with(dialect, id, f, trim))
+        // Pattern operator classes an ORM writes for PostgreSQL only (Django's `_like`).
+        .filter(|s| {
+            dialect == Dialect::Postgres
+                || !(matches!(s.fragment_kind, extract::FragmentKind::OrmSchema(_))
+                    && s.text.contains("_pattern_ops"))
+        })
         // The down direction (`-- +goose Down`, `def downgrade`) is never applied.
         .filter(|s| {
             !c.claim

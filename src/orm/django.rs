@@ -257,7 +257,7 @@ fn field(
         column,
         relation,
         ref_table,
-        db_index: flag("db_index").unwrap_or(kind == "ForeignKey"),
+        db_index: flag("db_index").unwrap_or(kind == "ForeignKey" || kind == "SlugField"),
         unique: flag("unique").unwrap_or(false) || kind == "OneToOneField",
         primary_key: flag("primary_key").unwrap_or(false),
         kind,
@@ -367,6 +367,26 @@ fn field_extras(table: &str, f: &Field, ddl: &mut Ddl) {
             ..IndexDef::default()
         };
         ddl.push(&ix.sql(), f.span.clone());
+    }
+    // Django's PostgreSQL backend adds a `_like` index with the pattern operator class to
+    // every indexed or unique varchar/text field, so `__startswith` / `LIKE 'x%'` is served
+    // (django/db/backends/postgresql/schema.py, `_create_like_index_sql`). Other dialects
+    // drop this statement (see `lib.rs::process_text`).
+    let opclass = match sql_type(&f.kind) {
+        "varchar" => Some("varchar_pattern_ops"),
+        "text" if f.kind == "TextField" => Some("text_pattern_ops"),
+        _ => None,
+    };
+    if let (Some(op), true) = (opclass, f.unique || f.db_index) {
+        ddl.push(
+            &format!(
+                "CREATE INDEX {} ON {} ({} {op})",
+                q(&format!("{table}_{}_like", f.column)),
+                q(table),
+                q(&f.column)
+            ),
+            f.span.clone(),
+        );
     }
     if let Some(r) = &f.ref_table {
         ddl.push(
@@ -1147,6 +1167,17 @@ def recent(a):
         let out = read_text("shop/models.py", src);
         let text = &out.schema[0].text;
         assert!(text.contains("CREATE TABLE \"shop_book\""), "{text}");
+        // PostgreSQL's extra pattern index for an indexed (here unique) varchar field.
+        assert!(
+            text.contains(
+                "CREATE INDEX \"shop_author_email_like\" ON \"shop_author\" (\"email\" varchar_pattern_ops)"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains("shop_book_title_like"),
+            "title has no index: {text}"
+        );
         assert!(
             text.contains(
                 "CREATE INDEX \"shop_book_author_id_idx\" ON \"shop_book\" (\"author_id\")"
