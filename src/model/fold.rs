@@ -83,29 +83,20 @@ pub fn fold_with_path(
                 continue;
             }
         }
+        let mut f = Folder {
+            dialect,
+            schema: &mut schema,
+            names: &mut names,
+            path: &path,
+            stmt,
+            lines: None,
+            constraint_span: Span::empty(),
+        };
         if let Some((parent, child)) = crate::model::names::attach_partition(&stmt.text) {
-            let mut f = Folder {
-                dialect,
-                schema: &mut schema,
-                names: &mut names,
-                path: &path,
-                stmt,
-                lines: None,
-                constraint_span: Span::empty(),
-            };
             f.attach_partition(&parent, &child);
             continue;
         }
         if let Some((table, to)) = crate::model::names::set_schema(&stmt.text) {
-            let mut f = Folder {
-                dialect,
-                schema: &mut schema,
-                names: &mut names,
-                path: &path,
-                stmt,
-                lines: None,
-                constraint_span: Span::empty(),
-            };
             if let Some(key) = f.lookup_parts(&table) {
                 let relname = f.schema.tables.get(&key).map(|t| t.relname.clone());
                 if let Some(r) = relname {
@@ -115,15 +106,6 @@ pub fn fold_with_path(
             continue;
         }
         if let Some(ast) = &stmt.ast {
-            let mut f = Folder {
-                dialect,
-                schema: &mut schema,
-                names: &mut names,
-                path: &path,
-                stmt,
-                lines: None,
-                constraint_span: Span::empty(),
-            };
             f.apply(ast);
         }
     }
@@ -1369,6 +1351,12 @@ impl Folder<'_> {
 
     /// The index `name` of a table in `schema`.
     fn index_in_schema(&self, schema: &str, name: &str) -> Option<&Index> {
+        // `names` holds every index name ever given (`push_index`, `create_index`, renames):
+        // a name not in it is in no table, and the scan over all tables (quadratic in a
+        // migration of thousands of `DROP INDEX IF EXISTS`) is skipped.
+        if !self.names.contains(name) {
+            return None;
+        }
         self.schema
             .tables
             .values()
