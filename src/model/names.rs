@@ -53,13 +53,16 @@ pub fn search_path_setting(sql: &str) -> Option<Vec<String>> {
     )
 }
 
+/// A possibly qualified, possibly quoted name (`stats."Events"`), as one regex group.
+const QUALIFIED_NAME: &str =
+    r#"((?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+))*)"#;
+
 /// `ALTER TABLE [IF EXISTS] [ONLY] parent ATTACH PARTITION child ...`: the two names, each
 /// as its parts (`stats.events` -> `stats`, `events`). sqlparser does not read this
 /// PostgreSQL form, so it is read from the text.
 pub fn attach_partition(sql: &str) -> Option<(Vec<String>, Vec<String>)> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let name =
-        r#"((?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+))*)"#;
+    let name = QUALIFIED_NAME;
     let re = RE
         .get_or_init(|| {
             Regex::new(&format!(
@@ -79,8 +82,7 @@ pub fn attach_partition(sql: &str) -> Option<(Vec<String>, Vec<String>)> {
 /// schema (sqlparser does not read this form).
 pub fn set_schema(sql: &str) -> Option<(Vec<String>, String)> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let name =
-        r#"((?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+))*)"#;
+    let name = QUALIFIED_NAME;
     let re = RE
         .get_or_init(|| {
             Regex::new(&format!(
@@ -97,8 +99,7 @@ pub fn set_schema(sql: &str) -> Option<(Vec<String>, String)> {
 /// The table a `CREATE INDEX ... ON [ONLY] name` statement names, as its parts.
 pub fn create_index_target(sql: &str) -> Option<Vec<String>> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let name =
-        r#"((?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z0-9_$]+))*)"#;
+    let name = QUALIFIED_NAME;
     let re = RE
         .get_or_init(|| {
             Regex::new(&format!(
