@@ -10,13 +10,13 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
-struct Pos {
+pub(super) struct Pos {
     line: usize,
     column: usize,
 }
 
 #[derive(Serialize)]
-struct Loc<'a> {
+pub(super) struct Loc<'a> {
     path: &'a str,
     start: Pos,
     end: Pos,
@@ -90,7 +90,8 @@ struct Doc<'a> {
     summary: SummaryOut,
 }
 
-fn loc<'a>(sources: &'a SourceDb, l: &Location) -> Loc<'a> {
+/// A location as the JSON contracts write it (1-based lines and columns).
+pub(super) fn loc<'a>(sources: &'a SourceDb, l: &Location) -> Loc<'a> {
     let (start, end) = super::span(sources, l);
     Loc {
         path: &sources.get(l.file).path,

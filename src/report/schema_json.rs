@@ -7,24 +7,12 @@
 //! `{path, start, end}` objects as in `docs/json.md`. Deterministic: the same tree gives
 //! byte-identical output.
 
+use super::json::{loc, Loc};
 use crate::model::schema::{IndexKind, RelationKind, Schema};
-use crate::source::{Location, SourceDb};
+use crate::source::SourceDb;
 use crate::Analysis;
 use serde::Serialize;
 use std::io::{self, Write};
-
-#[derive(Serialize)]
-struct Pos {
-    line: usize,
-    column: usize,
-}
-
-#[derive(Serialize)]
-struct Loc<'a> {
-    path: &'a str,
-    start: Pos,
-    end: Pos,
-}
 
 #[derive(Serialize)]
 struct ColumnOut<'a> {
@@ -71,21 +59,6 @@ struct TableOut<'a> {
 #[derive(Serialize)]
 struct Doc<'a> {
     tables: Vec<TableOut<'a>>,
-}
-
-fn loc<'a>(sources: &'a SourceDb, l: &Location) -> Loc<'a> {
-    let (start, end) = super::span(sources, l);
-    Loc {
-        path: &sources.get(l.file).path,
-        start: Pos {
-            line: start.line,
-            column: start.column,
-        },
-        end: Pos {
-            line: end.line,
-            column: end.column,
-        },
-    }
 }
 
 /// Write the schema of `analysis` as JSON to `out`.
