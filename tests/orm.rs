@@ -5,8 +5,9 @@
 //! quiet. The folded schema (`idxlint schema`) and the rendered findings are snapshots, so
 //! a reviewer sees the DDL each reader wrote and the fixes in the ORM's own form.
 
+mod common;
+
 use idxlint::config::Config;
-use idxlint::rules::RULES;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,48 +16,6 @@ fn app(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/projects")
         .join(name)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
-/// `(path, line, rule)` of every `expect:` marker.
-fn markers(root: &Path) -> BTreeSet<(String, usize, String)> {
-    let mut files = Vec::new();
-    walk(root, &mut files);
-    let mut out = BTreeSet::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        let rel = f
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        for (i, line) in text.lines().enumerate() {
-            for r in RULES {
-                let needle = format!("expect: {}", r.name);
-                if let Some(at) = line.find(&needle) {
-                    let after = &line[at + needle.len()..];
-                    if !after.starts_with('-') {
-                        out.insert((rel.clone(), i + 1, r.name.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 fn check_app(name: &str) -> (String, String) {
@@ -91,7 +50,7 @@ fn check_app(name: &str) -> (String, String) {
         let start = f.lines.line_col(&f.text, q.location.range.start);
         let _ = writeln!(rendered, "no verdict {}:{}: {}", f.path, start.line, q.sql);
     }
-    let expected = markers(&root);
+    let expected = common::expect_markers(&root);
     assert_eq!(
         found, expected,
         "{name}: findings (left) differ from `expect:` markers (right):\n{rendered}"

@@ -4,8 +4,9 @@
 //! finding may appear. The folded schema (`idxlint schema`) and the rendered findings are
 //! snapshot-tested so a reviewer sees the DDL each reader wrote and where it points.
 
+mod common;
+
 use idxlint::config::Config;
-use idxlint::rules::RULES;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,45 +15,6 @@ fn project(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/projects")
         .join(name)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
-fn rel(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root)
-        .unwrap()
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// `(path, line, rule)` of every marker.
-fn markers(root: &Path) -> BTreeSet<(String, usize, String)> {
-    let mut files = Vec::new();
-    walk(root, &mut files);
-    let mut out = BTreeSet::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        for (i, line) in text.lines().enumerate() {
-            for r in RULES {
-                let needle = format!("expect: {}", r.name);
-                if line.contains(&needle) && !line.contains(&format!("{needle}-")) {
-                    out.insert((rel(root, &f), i + 1, r.name.to_string()));
-                }
-            }
-        }
-    }
-    out
 }
 
 fn check(name: &str) {
@@ -81,7 +43,7 @@ fn check(name: &str) {
             let _ = writeln!(rendered, "  fix: {}", fix.sql);
         }
     }
-    let expected = markers(&root);
+    let expected = common::expect_markers(&root);
     assert_eq!(
         found, expected,
         "{name}: findings (left) differ from `expect:` markers (right):\n{rendered}"

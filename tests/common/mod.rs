@@ -80,3 +80,45 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `(path, line, rule)` of every `expect: <rule>` marker in the files under `root`: where
+/// a finding of that rule must start (`expect: rule-x` does not count for `rule`).
+#[allow(dead_code)]
+pub fn expect_markers(root: &Path) -> std::collections::BTreeSet<(String, usize, String)> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("fixture folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    let mut out = std::collections::BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let rel = f
+            .strip_prefix(root)
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (i, line) in text.lines().enumerate() {
+            for r in idxlint::rules::RULES {
+                let needle = format!("expect: {}", r.name);
+                if let Some(at) = line.find(&needle) {
+                    if !line[at + needle.len()..].starts_with('-') {
+                        out.insert((rel.clone(), i + 1, r.name.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
