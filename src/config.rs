@@ -26,6 +26,11 @@
 //! small = ["countries", "settings"]   # lookup tables where a scan is fine
 //! large = ["events"]                  # tables where every scan hurts
 //! rows = { orders = 5e7 }             # row estimates; override every other size hint
+//!
+//! [naming]                        # names code builds through a helper (default: none)
+//! helpers = ["convertToIdentifiers"]  # fn(schemaObject) -> { table, fields }
+//! columns = "snake_case"          # snake_case | as-is: `fields.userId` -> `user_id`
+//! tables = "plural_snake_case"    # snake_case | plural_snake_case | as-is: `User` -> `users`
 //! ```
 
 use crate::diagnostic::Severity;
@@ -87,6 +92,10 @@ pub struct Config {
     /// `["public"]`); the first is where unqualified DDL creates objects.
     #[serde(default)]
     pub search_path: Vec<String>,
+    /// Helpers that turn schema objects into SQL names, and how code names map to SQL
+    /// names (see [`crate::extract::naming`]).
+    #[serde(default)]
+    pub naming: crate::extract::naming::Naming,
     /// Where the config was loaded from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -170,6 +179,7 @@ impl Config {
                 ));
             }
         }
+        self.naming.validate()?;
         for g in self
             .migrations
             .iter()

@@ -598,6 +598,7 @@ pub(crate) fn process_text(
     c: &Candidate,
     text: String,
     dialect: Dialect,
+    naming: &extract::naming::Naming,
 ) -> FileOutput {
     // Another dialect's file, a teardown script or a verification script is not parsed.
     let parse = !matches!(
@@ -607,7 +608,7 @@ pub(crate) fn process_text(
     let mut fragments: Vec<Fragment> = match c.kind {
         _ if !parse => Vec::new(),
         FileKind::Sql => vec![Fragment::sql_file(&text)],
-        FileKind::Host(lang) => extract::extract_host(lang, &text),
+        FileKind::Host(lang) => extract::extract_host_with(lang, &text, naming),
         FileKind::Prisma => Vec::new(),
     };
     let mut orm_file = match c.kind {

@@ -99,7 +99,7 @@ impl Project {
             .zip(texts)
             .enumerate()
             .map(|(i, (c, text))| match text {
-                Ok(text) => crate::process_text(FileId(i as u32), c, text, dialect),
+                Ok(text) => crate::process_text(FileId(i as u32), c, text, dialect, &config.naming),
                 Err(reason) => crate::unreadable(c, reason),
             })
             .collect();
@@ -190,7 +190,13 @@ impl Project {
         let slot = &mut self.slots[i];
         slot.candidate.claim = classify(&slot.candidate, &text, &self.rules, &self.overrides);
         ignore_other_dialect(&mut slot.candidate, self.dialect);
-        slot.output = crate::process_text(FileId(i as u32), &slot.candidate, text, self.dialect);
+        slot.output = crate::process_text(
+            FileId(i as u32),
+            &slot.candidate,
+            text,
+            self.dialect,
+            &self.config.naming,
+        );
         true
     }
 
@@ -215,7 +221,13 @@ impl Project {
         );
         ignore_other_dialect(&mut slot.candidate, self.dialect);
         slot.output = match text {
-            Ok(text) => crate::process_text(FileId(i as u32), &slot.candidate, text, self.dialect),
+            Ok(text) => crate::process_text(
+                FileId(i as u32),
+                &slot.candidate,
+                text,
+                self.dialect,
+                &self.config.naming,
+            ),
             Err(reason) => crate::unreadable(&slot.candidate, reason),
         };
     }
@@ -335,7 +347,13 @@ impl Project {
         candidate.claim = classify(&candidate, "", &self.rules, &self.overrides);
         ignore_other_dialect(&mut candidate, self.dialect);
         let i = self.slots.len();
-        let output = crate::process_text(FileId(i as u32), &candidate, String::new(), self.dialect);
+        let output = crate::process_text(
+            FileId(i as u32),
+            &candidate,
+            String::new(),
+            self.dialect,
+            &self.config.naming,
+        );
         self.slots.push(Slot { candidate, output });
         self.by_path.insert(abs.to_path_buf(), i);
         let slots = &self.slots;

@@ -7,7 +7,8 @@
 //! expected file saying `(no fragments)`.
 //!
 //! Fragments of queries built in code then list their holes: kind, clause, host position
-//! and host text, the text written for it, and the constant it resolved to.
+//! and host text, the text written for it, and the constant it resolved to. A case with a
+//! sibling `<case>.idxlint.toml` is extracted with that config's `[naming]` helpers.
 //!
 //! To review a change, run `IDXLINT_BLESS=1 cargo test --test extract`, then read
 //! `git diff fixtures/extract`: each changed line names a token and its position.
@@ -15,7 +16,7 @@
 //! Cases named `parse_*` are also parsed end to end (PostgreSQL dialect): every statement
 //! must parse, and its location must start at the host text of its first token.
 
-use idxlint::extract::{extract_host, Fragment, HostLang};
+use idxlint::extract::{extract_host, extract_host_with, Fragment, HostLang};
 use idxlint::parse::{parse_fragment, Dialect};
 use idxlint::source::{FileId, LineIndex};
 use std::fmt::Write as _;
@@ -164,7 +165,14 @@ fn fixtures() {
     assert!(cases.len() >= 6, "fixtures found");
     for (path, lang) in cases {
         let host = std::fs::read_to_string(&path).expect("fixture readable");
-        let frags = extract_host(lang, &host);
+        // `<case>.idxlint.toml` beside a case configures its naming helpers.
+        let config = path.with_extension("idxlint.toml");
+        let frags = if config.exists() {
+            let config = idxlint::config::Config::load(&config).expect("valid config");
+            extract_host_with(lang, &host, &config.naming)
+        } else {
+            extract_host(lang, &host)
+        };
         check_invariants(&path, &host, &frags);
         let got = render(&host, &frags);
         let expected_path = path.with_extension("expected");

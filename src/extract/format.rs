@@ -71,14 +71,14 @@ impl Constants {
     }
 }
 
-fn word<'a>(toks: &[Tok], i: usize, src: &'a str) -> Option<&'a str> {
+pub(super) fn word<'a>(toks: &[Tok], i: usize, src: &'a str) -> Option<&'a str> {
     match toks.get(i) {
         Some(Tok::Word(s, e)) => src.get(*s..*e),
         _ => None,
     }
 }
 
-fn punct(toks: &[Tok], i: usize) -> Option<char> {
+pub(super) fn punct(toks: &[Tok], i: usize) -> Option<char> {
     match toks.get(i) {
         Some(Tok::Punct(c, _)) => Some(*c),
         _ => None,
@@ -86,7 +86,7 @@ fn punct(toks: &[Tok], i: usize) -> Option<char> {
 }
 
 /// Host start and end of token `i` (a string's first and last unit).
-fn tok_span(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
+pub(super) fn tok_span(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
     match toks.get(i)? {
         Tok::Word(s, e) => Some((*s, *e)),
         Tok::Punct(c, p) => Some((*p, p + c.len_utf8())),
@@ -234,7 +234,7 @@ fn args_in(toks: &[Tok], open: usize, src: &str, args: &mut FormatArgs) {
 }
 
 /// Functions whose first argument is a format string and the rest its arguments.
-const FORMAT_FUNCS: &[&str] = &["Sprintf", "Errorf", "format", "Sprint"];
+pub(super) const FORMAT_FUNCS: &[&str] = &["Sprintf", "Errorf", "format", "Sprint"];
 
 /// The arguments of the format call around the string chain `toks[i..end]`.
 pub fn call_args(toks: &[Tok], i: usize, end: usize, src: &str) -> FormatArgs {
@@ -291,69 +291,6 @@ pub fn call_args(toks: &[Tok], i: usize, end: usize, src: &str) -> FormatArgs {
         _ => {}
     }
     args
-}
-
-/// Words that start a new function: a variable's growth is looked for up to there.
-const FUNCTION_WORDS: &[&str] = &["func", "def", "function", "fn"];
-
-/// How far (in tokens) a variable's `+=` is looked for after its assignment.
-const GROWTH_WINDOW: usize = 5000;
-
-/// Whether `name`, assigned a string just before `from`, is grown with `+=` before it is
-/// assigned again or a new function starts (the same function, as far as tokens tell).
-fn grown_later(toks: &[Tok], from: usize, name: &str, src: &str) -> bool {
-    let to = toks.len().min(from.saturating_add(GROWTH_WINDOW));
-    for k in from..to {
-        let Some(w) = word(toks, k, src) else {
-            continue;
-        };
-        if FUNCTION_WORDS.contains(&w) {
-            return false;
-        }
-        if w != name || punct(toks, k.wrapping_sub(1)) == Some('.') {
-            continue;
-        }
-        let plus = matches!(toks.get(k + 1), Some(Tok::Plus | Tok::Punct('+', _)));
-        if plus && punct(toks, k + 2) == Some('=') {
-            return true;
-        }
-        let assign = punct(toks, k + 1) == Some('=') && punct(toks, k + 2) != Some('=')
-            || punct(toks, k + 1) == Some(':') && punct(toks, k + 2) == Some('=');
-        if assign {
-            return false;
-        }
-    }
-    false
-}
-
-/// Methods that append to a string builder.
-const APPEND_METHODS: &[&str] = &["append", "concat", "push_str", "WriteString"];
-
-/// Whether the string chain `toks[i..end]` is assigned to a variable that is grown later,
-/// or is appended to a builder that is appended to again.
-pub fn grows(toks: &[Tok], i: usize, end: usize, src: &str) -> bool {
-    if i >= 2 && punct(toks, i - 1) == Some('=') {
-        // `q = "..."`, `q := "..."`, `let q = "..."`, `String q = "..."`.
-        let name_at = if punct(toks, i - 2) == Some(':') {
-            i.checked_sub(3)
-        } else {
-            Some(i - 2)
-        };
-        if let Some(name) = name_at.and_then(|n| word(toks, n, src)) {
-            return grown_later(toks, end, name, src);
-        }
-    }
-    // `sb.append("...").append(x)` or `sb.append("..."); sb.append(x)`.
-    if i >= 2
-        && punct(toks, i - 1) == Some('(')
-        && word(toks, i - 2, src).is_some_and(|w| APPEND_METHODS.contains(&w))
-        && punct(toks, end) == Some(')')
-    {
-        let next = (end + 1..toks.len().min(end + 6))
-            .any(|k| word(toks, k, src).is_some_and(|w| APPEND_METHODS.contains(&w)));
-        return next;
-    }
-    false
 }
 
 /// Words that may sit between a constant's name and its `=` as its type.

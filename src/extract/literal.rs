@@ -10,7 +10,8 @@
 //! char boundaries of the host text because the lexers only cut between characters.
 
 use super::hole::Hole;
-use super::{format, placeholder, sqlness, Fragment, FragmentKind, HostLang, OffsetMap};
+use super::naming::{self, Naming};
+use super::{format, grow, placeholder, sqlness, Fragment, FragmentKind, HostLang, OffsetMap};
 
 /// One character of a literal's value, or one interpolation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,12 +79,22 @@ pub struct JoinRules {
 /// `.format(...)`, Java `.formatted(...)` and `String.format`, Go `fmt.Sprintf`, Rust
 /// `format!`) give their arguments to the string's placeholders (see
 /// [`super::format`]).
-pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules, src: &str) -> Vec<Fragment> {
+pub fn fragments(
+    lang: HostLang,
+    toks: Vec<Tok>,
+    rules: JoinRules,
+    src: &str,
+    naming: &Naming,
+) -> Vec<Fragment> {
     let consts = format::constants(lang, &toks, src);
+    let names = naming::bindings(naming, &toks, src);
     let mut out = Vec::new();
+    // Tokens joined into an earlier query (`q += "..."`): not a query of their own.
+    let mut consumed = vec![false; toks.len()];
     let mut i = 0;
     while i < toks.len() {
         let starts = match &toks[i] {
+            _ if consumed[i] => false,
             Tok::Str(_) => true,
             Tok::Word(..) if rules.plus => format::leading_operand(&toks, i),
             _ => false,
@@ -92,26 +103,38 @@ pub fn fragments(lang: HostLang, toks: Vec<Tok>, rules: JoinRules, src: &str) ->
             i += 1;
             continue;
         }
-        let (mut units, end) = chain(&toks, i, rules);
-        // A string that code goes on growing (`q += ...`, `sb.append(...)`) is only the
-        // start of the query: it ends with an unknown piece, never analyzed as whole.
-        if format::grows(&toks, i, end, src) {
-            units.push(format::unknown_at_end(&toks, end));
-        }
+        let (mut units, end, start) = match grow::join_call(&toks, i, src, rules) {
+            Some(joined) => joined,
+            None => {
+                let (units, end) = chain(&toks, i, rules);
+                (units, end, i)
+            }
+        };
+        // What code adds to the same variable later (`q += ...`, `sb.append(...)`).
+        let growth = grow::follow(lang, &toks, start, end, &mut units, src, rules);
         let args = format::call_args(&toks, i, end, src);
         let cx = placeholder::Context {
             src,
             consts: &consts,
             args: &args,
+            names: &names,
+            optional: &growth.optional,
         };
-        out.extend(build_fragment_with(lang, &units, &cx));
+        if let Some(f) = build_fragment_with(lang, &units, &cx) {
+            for r in growth.consumed {
+                for c in consumed.iter_mut().take(r.end).skip(r.start) {
+                    *c = true;
+                }
+            }
+            out.push(f);
+        }
         i = end.max(i + 1);
     }
     out
 }
 
 /// The units of the string chain starting at `toks[i]`, and the index after it.
-fn chain(toks: &[Tok], i: usize, rules: JoinRules) -> (Vec<Unit>, usize) {
+pub(super) fn chain(toks: &[Tok], i: usize, rules: JoinRules) -> (Vec<Unit>, usize) {
     let mut units: Vec<Unit> = Vec::new();
     let mut j = i;
     let mut after_plus = false;
@@ -163,10 +186,13 @@ fn chain(toks: &[Tok], i: usize, rules: JoinRules) -> (Vec<Unit>, usize) {
 pub fn build_fragment(lang: HostLang, units: &[Unit]) -> Option<Fragment> {
     let consts = format::Constants::default();
     let args = format::FormatArgs::default();
+    let names = naming::Bindings::default();
     let cx = placeholder::Context {
         src: "",
         consts: &consts,
         args: &args,
+        names: &names,
+        optional: &[],
     };
     build_fragment_with(lang, units, &cx)
 }

@@ -18,10 +18,12 @@
 
 pub mod format;
 pub mod go;
+pub mod grow;
 pub mod hole;
 pub mod java;
 pub mod javascript;
 pub mod literal;
+pub mod naming;
 pub mod placeholder;
 pub mod python;
 pub mod ruby;
@@ -207,8 +209,15 @@ impl Fragment {
     }
 }
 
-/// SQL fragments of a file in a host language, in order of appearance.
+/// SQL fragments of a file in a host language, in order of appearance (no naming
+/// helpers configured).
 pub fn extract_host(lang: HostLang, text: &str) -> Vec<Fragment> {
+    extract_host_with(lang, text, &naming::Naming::default())
+}
+
+/// SQL fragments of a file in a host language, with the configured naming helpers
+/// ([`naming`]).
+pub fn extract_host_with(lang: HostLang, text: &str, naming: &naming::Naming) -> Vec<Fragment> {
     use literal::JoinRules;
     let (toks, rules) = match lang {
         HostLang::Python => (
@@ -254,7 +263,7 @@ pub fn extract_host(lang: HostLang, text: &str) -> Vec<Fragment> {
             },
         ),
     };
-    literal::fragments(lang, toks, rules, text)
+    literal::fragments(lang, toks, rules, text, naming)
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@
 use super::format::{Constants, FormatArgs};
 use super::hole::{label_of, HoleKind, Region};
 use super::literal::Unit;
+use super::naming::Bindings;
 use std::ops::Range;
 
 /// One unit of the rewritten string.
@@ -70,6 +71,12 @@ pub struct Context<'a> {
     pub src: &'a str,
     pub consts: &'a Constants,
     pub args: &'a FormatArgs,
+    /// Names bound through the configured naming helpers ([`super::naming`]).
+    pub names: &'a Bindings,
+    /// Host ranges of interpolations that code adds only on some paths (a `+=` inside an
+    /// `if` or a loop): always clause holes, never resolved.
+    /// The clause the piece's own text starts, when it says (`ORDER BY ...`).
+    pub optional: &'a [(Range<usize>, Option<Region>)],
 }
 
 /// The rewritten string and its holes.
@@ -143,12 +150,15 @@ fn region_of(word: &str) -> Option<Region> {
 pub fn rewrite(units: &[Unit]) -> Vec<Out> {
     let consts = Constants::default();
     let args = FormatArgs::default();
+    let names = Bindings::default();
     rewrite_with(
         units,
         &Context {
             src: "",
             consts: &consts,
             args: &args,
+            names: &names,
+            optional: &[],
         },
     )
     .out
@@ -289,10 +299,41 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             let next_sig = next_significant(&chars, end);
             let region = regions.last().copied().unwrap_or(Region::Other);
             // A zero-width hole is the unknown rest of a string that code goes on building.
+            let optional = if is_interp && host_len > 0 {
+                cx.optional
+                    .iter()
+                    .find(|(r, _)| *r == (host..host + host_len))
+            } else {
+                None
+            };
+            // A name a naming helper binds is a name wherever it sits.
+            let named = if resolving.is_none() && optional.is_none() && host_len > 0 {
+                cx.names.resolve(&label)
+            } else {
+                None
+            };
+            let by_position = classify(&prev_word, prev_punct, &next_sig, region, glued);
             let kind = if is_interp && host_len == 0 {
                 HoleKind::Clause
+            } else if optional.is_some() {
+                // An optional piece is a clause, or more of a select list.
+                if by_position == HoleKind::Columns {
+                    HoleKind::Columns
+                } else {
+                    HoleKind::Clause
+                }
             } else {
-                classify(&prev_word, prev_punct, &next_sig, region, glued)
+                match &named {
+                    Some((HoleKind::Identifier, _)) if by_position == HoleKind::Columns => {
+                        HoleKind::Columns
+                    }
+                    Some((k, _)) => *k,
+                    None => by_position,
+                }
+            };
+            let region = match optional {
+                Some((_, Some(r))) => *r,
+                _ => region,
             };
             // A driver placeholder (`%s` with no format call) in a value position is a
             // parameter, not a hole.
@@ -315,7 +356,8 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             // A constant's own placeholders are not resolved again (`A = "{A}"` would
             // never end).
             let resolved = match kind {
-                _ if resolving.is_some() => None,
+                _ if resolving.is_some() || optional.is_some() => None,
+                _ if named.is_some() => named.map(|(_, v)| v),
                 HoleKind::Identifier | HoleKind::Columns | HoleKind::Clause => cx
                     .consts
                     .get(&label)
@@ -862,6 +904,8 @@ mod tests {
                 src,
                 consts: &consts,
                 args: &args,
+                names: &Bindings::default(),
+                optional: &[],
             },
         );
         assert_eq!(rw.holes.len(), 2);

@@ -114,8 +114,10 @@ pub fn lex(src: &str) -> Vec<Tok> {
             '+' => {
                 c.bump();
                 if c.peek() == Some('=') {
+                    // `+=`: reported so that a string grown by it is followed.
                     c.bump();
-                    toks.push(Tok::Other);
+                    toks.push(Tok::Punct('+', c.pos - 2));
+                    toks.push(Tok::Punct('=', c.pos - 1));
                 } else {
                     toks.push(Tok::Plus);
                 }

@@ -1,0 +1,564 @@
+//! Queries that code grows statement by statement: `+=`, builders, `strings.Join`.
+//!
+//! Input: the [`Tok`]s of one host file and a string chain that starts a query. Output:
+//! the units that code adds to the same variable afterwards, joined in source order
+//! ([`follow`]), and Go's `strings.Join([]string{...}, sep)` read as one string
+//! ([`join_call`]).
+//!
+//! What is followed, within one function (up to the next `func`/`def`/`function`/`fn`,
+//! the end of the block that declares the variable, or [`WINDOW`] tokens):
+//! - `q += piece` (Python, JS/TS, Go, Java, Ruby), `q = q + piece`, Ruby `q << piece`;
+//! - builders: `sb.append(piece)` / `.append(a).append(b)` chains (Java `StringBuilder`,
+//!   `StringBuffer`, `new StringBuilder("...")`), Go `sb.WriteString(piece)`.
+//!
+//! A piece added where the statement is reached on every path (same block, same
+//! indentation, first statement of its line) is joined as it is. A piece added inside an
+//! `if`, a loop, a one-line `if (x) q += ...`, or under a Ruby modifier (`q << x if y`) is
+//! an optional clause hole at that place ([`Growth::optional`]); if its text starts with
+//! `ORDER BY` or `LIMIT`, the hole is known to sit in that clause. Once the variable's
+//! block has ended (a dedent in Python and Ruby, a closing brace elsewhere), further growth
+//! is not followed: the string ends with an unknown piece instead, so it is never analyzed
+//! truncated. A variable assigned again stops the search.
+//!
+//! Invariant: every joined unit keeps its host position; pieces come later in the file
+//! than what they are appended to, so the fragment maps forwards. `strings.Join`'s
+//! separator is synthetic text mapped (zero-width) to the comma between two elements.
+
+use super::format::{self, punct, span, tok_span, word};
+use super::hole::Region;
+use super::literal::{chain, JoinRules, Tok, Unit};
+use super::HostLang;
+use std::ops::Range;
+
+/// Words that start a new function: a variable's growth is looked for up to there.
+const FUNCTION_WORDS: &[&str] = &["func", "def", "function", "fn"];
+
+/// How far (in tokens) a variable's growth is looked for after its assignment.
+pub const WINDOW: usize = 5000;
+
+/// Methods that append to a string builder.
+const APPEND_METHODS: &[&str] = &["append", "WriteString", "push_str"];
+
+/// Builder classes whose constructor takes the first piece.
+const BUILDER_TYPES: &[&str] = &["StringBuilder", "StringBuffer"];
+
+/// What code adds to a query after its first string.
+#[derive(Debug, Default)]
+pub struct Growth {
+    /// Host ranges of the interpolations that stand for optional pieces, and the clause
+    /// the piece is known to start (from its own text).
+    pub optional: Vec<(Range<usize>, Option<Region>)>,
+    /// Token ranges joined into the query (not extracted again on their own).
+    pub consumed: Vec<Range<usize>>,
+}
+
+/// Who receives the growth: the variable and how it was declared.
+struct Target<'a> {
+    name: &'a str,
+    /// Token index of the name at its assignment (for its line's indentation).
+    at: usize,
+    /// Declared in its block (`:=`, `let`, `String q`), so it ends with the block.
+    declared: bool,
+}
+
+/// Host start of token `k`, if it has one.
+fn start_of(toks: &[Tok], k: usize) -> Option<usize> {
+    tok_span(toks, k).map(|s| s.0)
+}
+
+/// Indentation (in characters) of the line holding host offset `pos`.
+fn indent(src: &str, pos: usize) -> usize {
+    let line_start = src
+        .get(..pos)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    src.get(line_start..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .count()
+}
+
+/// Whether token `k` is the first on its line.
+fn first_on_line(toks: &[Tok], k: usize, src: &str) -> bool {
+    let Some(pos) = start_of(toks, k) else {
+        return false;
+    };
+    let line_start = src
+        .get(..pos)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    src.get(line_start..pos)
+        .is_some_and(|s| s.chars().all(char::is_whitespace))
+}
+
+/// The variable a chain starting at `start` is assigned to: `q = `, `q := `, `var q = `,
+/// `String q = `, `StringBuilder sb = new StringBuilder(`, or the builder a first
+/// `sb.append(` call is made on.
+fn target<'a>(toks: &[Tok], start: usize, src: &'a str) -> Option<Target<'a>> {
+    // `new StringBuilder("...")`: the assignment is before `new`.
+    let mut s = start;
+    if punct(toks, s.checked_sub(1)?) == Some('(')
+        && word(toks, s.checked_sub(2)?, src).is_some_and(|w| BUILDER_TYPES.contains(&w))
+        && word(toks, s.checked_sub(3)?, src) == Some("new")
+    {
+        s -= 3;
+    }
+    // `q := fmt.Sprintf("...", a)`, `q = String.format("...", a)`.
+    if punct(toks, s.checked_sub(1)?) == Some('(')
+        && word(toks, s.checked_sub(2)?, src).is_some_and(|w| format::FORMAT_FUNCS.contains(&w))
+    {
+        s -= 2;
+        if s >= 2 && punct(toks, s - 1) == Some('.') && word(toks, s - 2, src).is_some() {
+            s -= 2;
+        }
+    }
+    // `sb.append("...")`, `sb.WriteString("...")`.
+    if punct(toks, s.checked_sub(1)?) == Some('(')
+        && word(toks, s.checked_sub(2)?, src).is_some_and(|w| APPEND_METHODS.contains(&w))
+        && punct(toks, s.checked_sub(3)?) == Some('.')
+    {
+        let at = s.checked_sub(4)?;
+        let name = word(toks, at, src)?;
+        if at > 0 && punct(toks, at - 1) == Some('.') {
+            return None;
+        }
+        return Some(Target {
+            name,
+            at,
+            declared: false,
+        });
+    }
+    if punct(toks, s.checked_sub(1)?) != Some('=') {
+        return None;
+    }
+    let before = s.checked_sub(2)?;
+    let (at, declared) = match punct(toks, before) {
+        Some(':') => (before.checked_sub(1)?, true),
+        Some(_) => return None,
+        None => (before, false),
+    };
+    let name = word(toks, at, src)?;
+    if at > 0 && punct(toks, at - 1) == Some('.') {
+        return None;
+    }
+    // `let q`, `var q`, `String q`: a word before the name declares it.
+    let declared = declared || (at > 0 && word(toks, at - 1, src).is_some());
+    Some(Target { name, at, declared })
+}
+
+/// How a statement starting with the target's name at `k` grows it: the token index of
+/// the piece and whether it is an append call (the piece ends at its `)`).
+enum Op {
+    Grow { piece: usize, call: bool },
+    Reassign,
+    Other,
+}
+
+fn op_at(toks: &[Tok], k: usize, name: &str, src: &str) -> Op {
+    let plus = |j: usize| matches!(toks.get(j), Some(Tok::Plus | Tok::Punct('+', _)));
+    if plus(k + 1) && punct(toks, k + 2) == Some('=') {
+        return Op::Grow {
+            piece: k + 3,
+            call: false,
+        };
+    }
+    if punct(toks, k + 1) == Some('<') && punct(toks, k + 2) == Some('<') {
+        return Op::Grow {
+            piece: k + 3,
+            call: false,
+        };
+    }
+    if punct(toks, k + 1) == Some('.')
+        && word(toks, k + 2, src).is_some_and(|w| APPEND_METHODS.contains(&w))
+        && punct(toks, k + 3) == Some('(')
+    {
+        return Op::Grow {
+            piece: k + 4,
+            call: true,
+        };
+    }
+    let assign = punct(toks, k + 1) == Some('=') && punct(toks, k + 2) != Some('=')
+        || punct(toks, k + 1) == Some(':') && punct(toks, k + 2) == Some('=');
+    if assign {
+        // `q = q + piece`.
+        if punct(toks, k + 1) == Some('=') && word(toks, k + 2, src) == Some(name) && plus(k + 3) {
+            return Op::Grow {
+                piece: k + 4,
+                call: false,
+            };
+        }
+        return Op::Reassign;
+    }
+    Op::Other
+}
+
+/// The units of one piece at `p` and the token after it (after the `)` of an append call,
+/// and after any `.append(...)` calls chained to it).
+fn piece(toks: &[Tok], p: usize, call: bool, rules: JoinRules) -> (Vec<Unit>, usize) {
+    let (mut units, mut e) = match toks.get(p) {
+        Some(Tok::Str(_) | Tok::Word(..) | Tok::Punct('(', _)) => chain(toks, p, rules),
+        _ => (vec![format::unknown_after(toks, p)], p),
+    };
+    if !call {
+        return (units, e);
+    }
+    if punct(toks, e) != Some(')') {
+        units.push(format::unknown_after(toks, e));
+        return (units, e);
+    }
+    e += 1;
+    (units, e)
+}
+
+/// Whether a builder statement goes on with `.append(` at `e`.
+fn chained_append(toks: &[Tok], e: usize, src: &str) -> bool {
+    punct(toks, e) == Some('.')
+        && word(toks, e + 1, src).is_some_and(|w| APPEND_METHODS.contains(&w))
+        && punct(toks, e + 2) == Some('(')
+}
+
+/// Ruby's statement modifiers (`q << x if y`) between tokens `from` and the line's end.
+fn ruby_modifier(toks: &[Tok], from: usize, src: &str) -> bool {
+    let Some(line_end) = (from.saturating_sub(1)..toks.len().min(from + 64))
+        .find_map(|k| start_of(toks, k))
+        .and_then(|p| src.get(p..).and_then(|s| s.find('\n')).map(|i| p + i))
+    else {
+        return false;
+    };
+    (from..toks.len().min(from + 64))
+        .take_while(|&k| start_of(toks, k).is_none_or(|p| p < line_end))
+        .any(|k| {
+            matches!(
+                word(toks, k, src),
+                Some("if" | "unless" | "while" | "until")
+            )
+        })
+}
+
+/// Host range of the piece `toks[p..e]` as written, quotes included: from after the
+/// operator (`+=`, `<<`, `append(`) to the end of its last token (before an append
+/// call's `)`), without the statement's `;`.
+fn piece_span(toks: &[Tok], p: usize, e: usize, call: bool, src: &str) -> Range<usize> {
+    let (h, l) = span(toks, p, if call { e.saturating_sub(1).max(p) } else { e });
+    let from = p
+        .checked_sub(1)
+        .and_then(|o| tok_span(toks, o))
+        .map_or(h, |o| o.1)
+        .min(h);
+    let last_line_end = src
+        .get(h + l..)
+        .and_then(|r| r.find('\n'))
+        .map_or(src.len(), |i| h + l + i);
+    let to = if call {
+        e.checked_sub(1)
+            .and_then(|c| start_of(toks, c))
+            .unwrap_or(h + l)
+    } else {
+        (e..toks.len().min(e + 4))
+            .find_map(|k| start_of(toks, k))
+            .unwrap_or(src.len())
+            .min(last_line_end)
+    }
+    .max(h + l);
+    let text = src.get(from..to).unwrap_or("");
+    let lead = text.len() - text.trim_start().len();
+    let kept = text.trim_end().trim_end_matches(';').trim_end();
+    (from + lead).min(from + kept.len())..from + kept.len()
+}
+
+/// The clause an optional piece's own text starts (`ORDER BY ...`, `LIMIT ...`).
+fn piece_region(units: &[Unit]) -> Option<Region> {
+    let text: String = units
+        .iter()
+        .take(64)
+        .map(|u| match u {
+            Unit::Char { ch, .. } => *ch,
+            Unit::Interp { .. } => ' ',
+        })
+        .collect();
+    let first = text.split_whitespace().next()?.to_ascii_uppercase();
+    match first.as_str() {
+        "ORDER" => Some(Region::OrderBy),
+        "LIMIT" | "OFFSET" | "FETCH" => Some(Region::Limit),
+        _ => None,
+    }
+}
+
+/// Join what code adds to the variable the chain `toks[start..end]` is assigned to (see
+/// the module header). `units` holds the chain's units and receives the growth.
+pub fn follow(
+    lang: HostLang,
+    toks: &[Tok],
+    start: usize,
+    end: usize,
+    units: &mut Vec<Unit>,
+    src: &str,
+    rules: JoinRules,
+) -> Growth {
+    let mut g = Growth::default();
+    let Some(t) = target(toks, start, src) else {
+        return g;
+    };
+    let mut end = end;
+    // `sb.append("...").append(x)`.
+    if matches!(toks.get(end), Some(Tok::Punct(')', _))) && chained_append(toks, end + 1, src) {
+        end += 1;
+    }
+    while chained_append(toks, end, src) {
+        let (pu, e) = piece(toks, end + 3, true, rules);
+        units.extend(pu);
+        g.consumed.push(end..e);
+        end = e.max(end + 1);
+    }
+    let Some(base_pos) = start_of(toks, t.at) else {
+        return g;
+    };
+    let base_indent = indent(src, base_pos);
+    let by_indent = matches!(lang, HostLang::Python | HostLang::Ruby);
+    let mut depth: i64 = 0;
+    let mut left_block = false;
+    let limit = toks.len().min(end.saturating_add(WINDOW));
+    let mut k = end;
+    while k < limit {
+        match toks.get(k) {
+            Some(Tok::Punct('{', _)) => depth += 1,
+            Some(Tok::Punct('}', _)) => {
+                depth -= 1;
+                if depth < 0 && !by_indent {
+                    if t.declared {
+                        return g;
+                    }
+                    left_block = true;
+                }
+            }
+            _ => {}
+        }
+        let Some(w) = word(toks, k, src) else {
+            k += 1;
+            continue;
+        };
+        if FUNCTION_WORDS.contains(&w) {
+            break;
+        }
+        let first = first_on_line(toks, k, src);
+        if by_indent && first && start_of(toks, k).is_some_and(|p| indent(src, p) < base_indent) {
+            left_block = true;
+        }
+        if w != t.name || (k > 0 && punct(toks, k - 1) == Some('.')) {
+            k += 1;
+            continue;
+        }
+        let (p, call) = match op_at(toks, k, t.name, src) {
+            Op::Grow { piece, call } => (piece, call),
+            Op::Reassign if !left_block => break,
+            _ => {
+                k += 1;
+                continue;
+            }
+        };
+        if left_block {
+            // Grown after the block that assigned it: not followed, but never whole.
+            units.push(format::unknown_at_end(toks, end));
+            return g;
+        }
+        let pos = start_of(toks, k).unwrap_or(base_pos);
+        let after_semicolon = k > 0 && punct(toks, k - 1) == Some(';');
+        let (mut pu, mut e) = piece(toks, p, call, rules);
+        while call && chained_append(toks, e, src) {
+            let (more, e2) = piece(toks, e + 3, true, rules);
+            pu.extend(more);
+            e = e2.max(e + 1);
+        }
+        let conditional = depth > 0
+            || indent(src, pos) > base_indent
+            || !(first || after_semicolon)
+            || (lang == HostLang::Ruby && ruby_modifier(toks, e, src));
+        if conditional {
+            let r = piece_span(toks, p, e, call, src);
+            g.optional.push((r.clone(), piece_region(&pu)));
+            units.push(Unit::Interp {
+                host: r.start,
+                host_len: r.len(),
+            });
+        } else {
+            units.extend(pu);
+            g.consumed.push(k..e);
+        }
+        end = e;
+        k = e.max(k + 1);
+    }
+    g
+}
+
+/// Go's `strings.Join([]string{"SELECT ...", "FROM ...", cond}, " ")` whose first element
+/// is the string at `i`: the joined units (the literal separator between elements), the
+/// token after the call, and the call's first token.
+pub fn join_call(
+    toks: &[Tok],
+    i: usize,
+    src: &str,
+    rules: JoinRules,
+) -> Option<(Vec<Unit>, usize, usize)> {
+    let head = ["strings", ".", "Join", "(", "[", "]", "string", "{"];
+    let first = i.checked_sub(head.len())?;
+    for (n, want) in head.iter().enumerate() {
+        let k = first + n;
+        let ok = match want.chars().next() {
+            Some(c) if !c.is_alphanumeric() => punct(toks, k) == Some(c),
+            _ => word(toks, k, src) == Some(want),
+        };
+        if !ok {
+            return None;
+        }
+    }
+    // The elements, each a string chain or an operand.
+    let mut elems: Vec<(Vec<Unit>, usize)> = Vec::new();
+    let mut k = i;
+    loop {
+        if punct(toks, k) == Some('}') {
+            break;
+        }
+        let (u, e) = chain(toks, k, rules);
+        if e == k {
+            return None;
+        }
+        // The separator's place: the comma after the element.
+        let comma = start_of(toks, e)?;
+        elems.push((u, comma));
+        match punct(toks, e) {
+            Some(',') => k = e + 1,
+            Some('}') => {
+                k = e;
+                break;
+            }
+            _ => return None,
+        }
+        if elems.len() > format::MAX_OPERAND {
+            return None;
+        }
+    }
+    // `}, " ")`: a literal separator.
+    if punct(toks, k + 1) != Some(',') {
+        return None;
+    }
+    let Some(Tok::Str(sep)) = toks.get(k + 2) else {
+        return None;
+    };
+    if punct(toks, k + 3) != Some(')') {
+        return None;
+    }
+    let sep: Option<String> = sep
+        .units
+        .iter()
+        .map(|u| match u {
+            Unit::Char { ch, .. } => Some(*ch),
+            Unit::Interp { .. } => None,
+        })
+        .collect();
+    let sep = sep?;
+    let n = elems.len();
+    let mut units = Vec::new();
+    for (idx, (u, comma)) in elems.into_iter().enumerate() {
+        units.extend(u);
+        if idx + 1 < n {
+            units.extend(sep.chars().map(|ch| Unit::Char {
+                ch,
+                host: comma,
+                host_len: 0,
+            }));
+        }
+    }
+    Some((units, k + 4, first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{go, java, python};
+
+    fn text(units: &[Unit]) -> String {
+        units
+            .iter()
+            .map(|u| match u {
+                Unit::Char { ch, .. } => *ch,
+                Unit::Interp { .. } => '§',
+            })
+            .collect()
+    }
+
+    const PLUS: JoinRules = JoinRules {
+        adjacent: false,
+        plus: true,
+    };
+
+    fn run(lang: HostLang, toks: &[Tok], src: &str) -> (String, Growth) {
+        let i = toks
+            .iter()
+            .position(|t| matches!(t, Tok::Str(_)))
+            .unwrap_or(0);
+        let (mut units, end) = chain(toks, i, PLUS);
+        let g = follow(lang, toks, i, end, &mut units, src, PLUS);
+        (text(&units), g)
+    }
+
+    #[test]
+    fn straight_and_conditional_go() {
+        let src = "func f() {\n\tq := \"SELECT a\"\n\tq += \" FROM t\"\n\tif x {\n\t\tq += \" AND b = 1\"\n\t}\n\tq += \" ORDER BY a\"\n}\n";
+        let toks = go::lex(src);
+        let (t, g) = run(HostLang::Go, &toks, src);
+        assert_eq!(t, "SELECT a FROM t§ ORDER BY a");
+        assert_eq!(g.optional.len(), 1);
+        assert_eq!(&src[g.optional[0].0.clone()], "\" AND b = 1\"");
+    }
+
+    #[test]
+    fn python_indentation_and_one_line_if() {
+        let src = "def f(x):\n    q = \"SELECT a FROM t\"\n    if x: q += \" WHERE b = 1\"\n    q += \" LIMIT 5\"\n";
+        let toks = python::lex(src);
+        let (t, g) = run(HostLang::Python, &toks, src);
+        assert_eq!(t, "SELECT a FROM t§ LIMIT 5");
+        assert_eq!(g.optional.len(), 1);
+    }
+
+    #[test]
+    fn java_builder_chain_and_statements() {
+        let src = "void f() {\n  StringBuilder sb = new StringBuilder(\"SELECT a\");\n  sb.append(\" FROM t\").append(\" WHERE b = ?\");\n  for (String c : cs) sb.append(\" AND c = ?\");\n  sb.append(\" ORDER BY a\");\n}\n";
+        let toks = java::lex(src);
+        let (t, g) = run(HostLang::Java, &toks, src);
+        assert_eq!(t, "SELECT a FROM t WHERE b = ?§ ORDER BY a");
+        assert_eq!(g.optional.len(), 1);
+    }
+
+    #[test]
+    fn growth_after_the_block_is_unknown() {
+        let src =
+            "def f(x):\n    if x:\n        q = \"SELECT a FROM t\"\n    q += \" WHERE b = 1\"\n";
+        let toks = python::lex(src);
+        let (t, g) = run(HostLang::Python, &toks, src);
+        assert_eq!(t, "SELECT a FROM t§");
+        assert!(g.optional.is_empty());
+    }
+
+    #[test]
+    fn a_reassignment_stops_and_another_function_is_not_followed() {
+        let src = "func f() {\n\tq := \"SELECT a FROM t\"\n\tq = \"SELECT b FROM t\"\n\tq += \" LIMIT 1\"\n}\nfunc g() {\n\tq := \"\"\n\tq += \"x\"\n}\n";
+        let toks = go::lex(src);
+        let (t, _) = run(HostLang::Go, &toks, src);
+        assert_eq!(t, "SELECT a FROM t");
+    }
+
+    #[test]
+    fn go_strings_join() {
+        let src = "q := strings.Join([]string{\"SELECT a\", \"FROM t\", cond}, \" \")";
+        let toks = go::lex(src);
+        let i = toks
+            .iter()
+            .position(|t| matches!(t, Tok::Str(_)))
+            .unwrap_or(0);
+        let (units, end, first) = join_call(&toks, i, src, PLUS).expect("a join");
+        assert_eq!(text(&units), "SELECT a FROM t §");
+        assert_eq!(end, toks.len());
+        assert_eq!(word(&toks, first, src), Some("strings"));
+    }
+}
