@@ -104,8 +104,19 @@ impl Hole {
 }
 
 /// The label of an interpolation's host text: `${a.b}` -> `a.b`, `#{x}` -> `x`,
-/// `{name!r}` -> `name`, `%(n)s` -> `n`; other text is trimmed.
+/// `{name!r}` -> `name`, `%(n)s` -> `n`; other text is trimmed; at most 60 characters.
 pub fn label_of(host_text: &str) -> String {
+    let one = expr_of(host_text);
+    if one.chars().count() > 60 {
+        let cut: String = one.chars().take(60).collect();
+        format!("{cut}…")
+    } else {
+        one
+    }
+}
+
+/// The expression of an interpolation's host text, as [`label_of`] reads it, whole.
+pub fn expr_of(host_text: &str) -> String {
     let t = host_text.trim();
     if t.is_empty() {
         // A zero-width hole: the string goes on in a way idxlint does not follow.
@@ -127,13 +138,7 @@ pub fn label_of(host_text: &str) -> String {
     } else {
         inner
     };
-    let one: String = inner.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() > 60 {
-        let cut: String = one.chars().take(60).collect();
-        format!("{cut}…")
-    } else {
-        one
-    }
+    inner.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

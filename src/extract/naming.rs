@@ -17,18 +17,23 @@
 //!   helper called with a second argument `true` (a prefix flag) gives `users.user_id`.
 //! - `sql.join(Object.values(fields), ...)` / `Object.values(fields).join(...)` is the
 //!   column list when the object's fields are declared (else it stays an unknown list).
+//! - An object given to a helper anywhere in the file is a schema object: `Users.table` and
+//!   `Users.fields.userId` name its table and column, and Slonik's
+//!   `sql.identifier([Users.table, 'id'])` joins its resolved parts with dots.
 //!
 //! Decisions: without a `[naming]` helper nothing resolves (the holes stay unknown, and the
 //! query has no verdict); a plain interpolated name (`${userId}` where a name goes) is a
-//! run-time value and is never mapped by its code name; a name bound twice in one file to
-//! different objects is ambiguous and never resolves. Only the host file is read: a schema
-//! object declared in another file resolves through its code name.
+//! run-time value and is never mapped by its code name; a binding holds in the block
+//! (`{ ... }`) that makes it, from the helper call on (an inner or later binding of the
+//! same name shadows it), the whole file at top level. Only the host file is read: a
+//! schema object declared in another file resolves through its code name.
 
 use super::format::{punct, word};
 use super::hole::HoleKind;
 use super::literal::{Tok, Unit};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// How code names map to SQL names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -167,27 +172,32 @@ impl Schema {
     }
 }
 
-/// The names one file binds through naming helpers; `None` where a name is bound twice to
-/// different objects.
+/// One binding of a name to a schema object, valid in a host byte range (the block that
+/// holds the helper call, from the call on).
+#[derive(Debug, Clone)]
+struct Scoped {
+    scope: Range<usize>,
+    schema: Schema,
+}
+
+/// The names one file binds through naming helpers, each in its block from the helper
+/// call on: an inner binding shadows an outer one, a later one an earlier one.
 #[derive(Debug, Clone, Default)]
 pub struct Bindings {
     naming: Naming,
     /// `table` (destructured) -> schema.
-    tables: HashMap<String, Option<Schema>>,
+    tables: HashMap<String, Vec<Scoped>>,
     /// `fields` (destructured) -> schema.
-    fields: HashMap<String, Option<Schema>>,
+    fields: HashMap<String, Vec<Scoped>>,
     /// `x` in `const x = helper(Users)` -> schema.
-    objects: HashMap<String, Option<Schema>>,
+    objects: HashMap<String, Vec<Scoped>>,
 }
 
-fn bind(map: &mut HashMap<String, Option<Schema>>, name: &str, s: &Schema) {
-    map.entry(name.to_string())
-        .and_modify(|v| {
-            if v.as_ref() != Some(s) {
-                *v = None;
-            }
-        })
-        .or_insert_with(|| Some(s.clone()));
+fn bind(map: &mut HashMap<String, Vec<Scoped>>, name: &str, s: &Schema, scope: &Range<usize>) {
+    map.entry(name.to_string()).or_default().push(Scoped {
+        scope: scope.clone(),
+        schema: s.clone(),
+    });
 }
 
 /// The longest object literal (in tokens) read for a schema object.
@@ -199,48 +209,82 @@ impl Bindings {
         self.tables.is_empty() && self.fields.is_empty() && self.objects.is_empty()
     }
 
-    fn lookup<'a>(map: &'a HashMap<String, Option<Schema>>, name: &str) -> Option<&'a Schema> {
-        map.get(name).and_then(Option::as_ref)
+    /// The schema `name` is bound to at host offset `at`: the latest binding before `at`
+    /// in the innermost block that binds it and holds `at`.
+    fn lookup<'a>(
+        map: &'a HashMap<String, Vec<Scoped>>,
+        name: &str,
+        at: usize,
+    ) -> Option<&'a Schema> {
+        map.get(name)?
+            .iter()
+            .filter(|b| b.scope.contains(&at))
+            .min_by_key(|b| (b.scope.end, usize::MAX - b.scope.start))
+            .map(|b| &b.schema)
     }
 
     /// The schema a fields expression names: `fields` or `x.fields`.
-    fn fields_of(&self, expr: &str) -> Option<&Schema> {
+    fn fields_of(&self, expr: &str, at: usize) -> Option<&Schema> {
         match expr.split_once('.') {
-            Some((obj, "fields")) => Self::lookup(&self.objects, obj),
-            None => Self::lookup(&self.fields, expr),
+            Some((obj, "fields")) => Self::lookup(&self.objects, obj, at),
+            None => Self::lookup(&self.fields, expr, at),
             _ => None,
         }
     }
 
-    /// The SQL text of a hole labelled `label`, and the kind it has: a table or a column
-    /// (identifier) or a column list (columns).
-    pub fn resolve(&self, label: &str) -> Option<(HoleKind, String)> {
+    /// The SQL text of a hole labelled `label` at host offset `at`, and the kind it has: a
+    /// table or a column (identifier) or a column list (columns).
+    pub fn resolve(&self, label: &str, at: usize) -> Option<(HoleKind, String)> {
         if self.is_empty() {
             return None;
         }
         let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
-        if let Some(s) = Self::lookup(&self.tables, &label) {
+        // Slonik's `sql.identifier(['a', b.table])`: each part resolved, joined with dots.
+        if let Some(parts) = label
+            .split_once("identifier([")
+            .filter(|(head, _)| head.is_empty() || head.ends_with('.'))
+            .and_then(|(_, rest)| rest.strip_suffix("])"))
+        {
+            let names: Option<Vec<String>> = parts
+                .split(',')
+                .map(|p| {
+                    let quoted = p
+                        .strip_prefix(['\'', '"'])
+                        .and_then(|q| q.strip_suffix(['\'', '"']))
+                        .filter(|q| !q.contains(['\'', '"', '\\']));
+                    match quoted {
+                        Some(q) => Some(q.to_string()),
+                        None => match self.resolve(p, at)? {
+                            (HoleKind::Identifier, v) => Some(v),
+                            _ => None,
+                        },
+                    }
+                })
+                .collect();
+            return Some((HoleKind::Identifier, names?.join(".")));
+        }
+        if let Some(s) = Self::lookup(&self.tables, &label, at) {
             return Some((HoleKind::Identifier, s.table.clone()));
         }
         // `x.table`, `fields.key`, `x.fields.key`.
         let parts: Vec<&str> = label.split('.').collect();
         let ident = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_');
         if parts.iter().all(|p| ident(p)) {
-            match parts.as_slice() {
+            return match parts.as_slice() {
                 [obj, "table"] => {
-                    let s = Self::lookup(&self.objects, obj)?;
-                    return Some((HoleKind::Identifier, s.table.clone()));
+                    let s = Self::lookup(&self.objects, obj, at)?;
+                    Some((HoleKind::Identifier, s.table.clone()))
                 }
                 [f, key] => {
-                    let s = Self::lookup(&self.fields, f)?;
-                    return Some((HoleKind::Identifier, s.column(key, &self.naming)));
+                    let s = Self::lookup(&self.fields, f, at)?;
+                    Some((HoleKind::Identifier, s.column(key, &self.naming)))
                 }
                 [obj, "fields", key] => {
-                    let s = Self::lookup(&self.objects, obj)?;
-                    return Some((HoleKind::Identifier, s.column(key, &self.naming)));
+                    let s = Self::lookup(&self.objects, obj, at)?;
+                    Some((HoleKind::Identifier, s.column(key, &self.naming)))
                 }
-                _ => return None,
-            }
+                _ => None,
+            };
         }
         // `sql.join(Object.values(fields), ...)`, `Object.values(fields).join(...)`.
         let inner = label
@@ -248,9 +292,50 @@ impl Bindings {
             .map(|(_, rest)| rest)
             .and_then(|rest| rest.split_once(')'))
             .map(|(inner, _)| inner)?;
-        let s = self.fields_of(inner)?;
+        let s = self.fields_of(inner, at)?;
         Some((HoleKind::Columns, s.column_list()?))
     }
+}
+
+/// The host range a binding made at token `k` holds in: from `k` to the end of the
+/// innermost `{ ... }` block around it (the whole rest of the file at top level).
+fn scope_of(toks: &[Tok], k: usize) -> Range<usize> {
+    let from = super::format::tok_span(toks, k).map_or(0, |s| s.0);
+    let mut depth = 0usize;
+    let mut open = None;
+    for j in (0..k).rev() {
+        match toks.get(j) {
+            Some(Tok::Punct('}', _)) => depth += 1,
+            Some(Tok::Punct('{', _)) => {
+                if depth == 0 {
+                    open = Some(j);
+                    break;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    let end = open
+        .and_then(|o| {
+            let mut depth = 0usize;
+            for (j, t) in toks.iter().enumerate().skip(o) {
+                match t {
+                    Tok::Punct('{', _) => depth += 1,
+                    Tok::Punct('}', p) => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return Some(p + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                let _ = j;
+            }
+            None
+        })
+        .unwrap_or(usize::MAX);
+    from..end
 }
 
 /// The string value of a literal token without interpolations.
@@ -412,6 +497,21 @@ pub fn bindings(naming: &Naming, toks: &[Tok], src: &str) -> Bindings {
             continue;
         };
         let qualify = punct(toks, a + 1) == Some(',') && word(toks, a + 2, src) == Some("true");
+        // The object given to a helper is a schema object: `Users.table` and
+        // `Users.fields.userId` name its table and columns anywhere in the file.
+        let raw_schema = match objects.get(obj) {
+            Some((table, fields)) => Schema {
+                table: table.clone(),
+                fields: fields.clone(),
+                qualify: false,
+            },
+            None => Schema {
+                table: naming.tables.apply(obj),
+                fields: None,
+                qualify: false,
+            },
+        };
+        bind(&mut b.objects, obj, &raw_schema, &(0..usize::MAX));
         let schema = match objects.get(obj) {
             Some((table, fields)) => Schema {
                 table: table.clone(),
@@ -428,6 +528,7 @@ pub fn bindings(naming: &Naming, toks: &[Tok], src: &str) -> Bindings {
         let Some(eq) = k.checked_sub(1).filter(|&e| punct(toks, e) == Some('=')) else {
             continue;
         };
+        let scope = scope_of(toks, k);
         if punct(toks, eq.wrapping_sub(1)) == Some('}') {
             let Some(open) = (0..eq)
                 .rev()
@@ -447,14 +548,14 @@ pub fn bindings(naming: &Naming, toks: &[Tok], src: &str) -> Bindings {
                     _ => (key, j + 1),
                 };
                 match key {
-                    "table" => bind(&mut b.tables, alias, &schema),
-                    "fields" => bind(&mut b.fields, alias, &schema),
+                    "table" => bind(&mut b.tables, alias, &schema, &scope),
+                    "fields" => bind(&mut b.fields, alias, &schema, &scope),
                     _ => {}
                 }
                 j = next;
             }
         } else if let Some(name) = word(toks, eq.wrapping_sub(1), src) {
-            bind(&mut b.objects, name, &schema);
+            bind(&mut b.objects, name, &schema, &scope);
         }
     }
     b
@@ -499,7 +600,8 @@ mod tests {
             &toks,
             src,
         );
-        let id = |s: &str| b.resolve(s).map(|(_, v)| v);
+        let end = src.len();
+        let id = |s: &str| b.resolve(s, end).map(|(_, v)| v);
         assert_eq!(id("table").as_deref(), Some("parcels"));
         assert_eq!(id("f.depotId").as_deref(), Some("depot_id"));
         assert_eq!(id("f.notDeclared").as_deref(), Some("not_declared"));
@@ -509,15 +611,21 @@ mod tests {
             Some("depot_stops.stop_id")
         );
         assert_eq!(
-            b.resolve("sql.join(Object.values(f), sql`, `)"),
+            b.resolve("sql.join(Object.values(f), sql`, `)", end),
             Some((HoleKind::Columns, "id, depot_id".into()))
         );
         // Fields of an object the file does not declare are unknown as a list.
         assert_eq!(
-            b.resolve("sql.join(Object.values(d.fields), sql`, `)"),
+            b.resolve("sql.join(Object.values(d.fields), sql`, `)", end),
             None
         );
         assert_eq!(id("fields.id"), None);
+        assert_eq!(id("Parcels.fields.depotId").as_deref(), Some("depot_id"));
+        assert_eq!(
+            id("sql.identifier([DepotStops.table, 'stop_id'])").as_deref(),
+            Some("depot_stops.stop_id")
+        );
+        assert_eq!(id("sql.identifier([other.table])"), None);
         assert_eq!(id("userId"), None);
     }
 
@@ -526,16 +634,26 @@ mod tests {
         let src = "const { table, fields } = convertToIdentifiers(Parcels);\n";
         let toks = javascript::lex(src);
         let b = bindings(&Naming::default(), &toks, src);
-        assert!(b.resolve("table").is_none());
-        assert!(b.resolve("fields.id").is_none());
+        assert!(b.resolve("table", src.len()).is_none());
+        assert!(b.resolve("fields.id", src.len()).is_none());
     }
 
     #[test]
-    fn a_name_bound_to_two_objects_is_ambiguous() {
-        let src = "function a() { const { table } = convertToIdentifiers(Parcels); }\n\
-                   function b() { const { table } = convertToIdentifiers(Depots); }\n";
+    fn bindings_hold_in_their_block() {
+        let src = "function a() { const { table } = convertToIdentifiers(Parcels); use(1); }\n\
+                   function b() { const { table } = convertToIdentifiers(Depots); use(2); }\n\
+                   function c() { const { table } = convertToIdentifiers(Vans);\n\
+                   const { table } = convertToIdentifiers(Trucks); use(3); }\n\
+                   use(4);\n";
         let toks = javascript::lex(src);
         let b = bindings(&naming(NameCase::AsIs, NameCase::SnakeCase), &toks, src);
-        assert!(b.resolve("table").is_none());
+        let at = |m: &str| src.find(m).unwrap_or(0);
+        let table = |m: &str| b.resolve("table", at(m)).map(|(_, v)| v);
+        assert_eq!(table("use(1)").as_deref(), Some("parcels"));
+        assert_eq!(table("use(2)").as_deref(), Some("depots"));
+        // Bound twice in one block: the later binding holds after it.
+        assert_eq!(table("use(3)").as_deref(), Some("trucks"));
+        // Outside every block that binds it.
+        assert_eq!(table("use(4)"), None);
     }
 }

@@ -27,7 +27,7 @@
 //! synthetic and maps to the hole's host span.
 
 use super::format::{Constants, FormatArgs};
-use super::hole::{label_of, HoleKind, Region};
+use super::hole::{expr_of, label_of, HoleKind, Region};
 use super::literal::Unit;
 use super::naming::Bindings;
 use std::ops::Range;
@@ -308,7 +308,11 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             };
             // A name a naming helper binds is a name wherever it sits.
             let named = if resolving.is_none() && optional.is_none() && host_len > 0 {
-                cx.names.resolve(&label)
+                let expr = match &arg {
+                    Some(r) => cx.src.get(r.clone()).unwrap_or(""),
+                    None => cx.src.get(host..host + host_len).unwrap_or(""),
+                };
+                cx.names.resolve(&expr_of(expr), host)
             } else {
                 None
             };
