@@ -18,7 +18,9 @@
 //! `ORDER BY` or `LIMIT`, the hole is known to sit in that clause. Once the variable's
 //! block has ended (a dedent in Python and Ruby, a closing brace elsewhere), further growth
 //! is not followed: the string ends with an unknown piece instead, so it is never analyzed
-//! truncated. A variable assigned again stops the search.
+//! truncated. A variable assigned again stops the search. A variable handed to other
+//! code that may append to it (Go's `&b`, a builder passed as an argument) ends the
+//! query with an unknown piece there.
 //!
 //! Invariant: every joined unit keeps its host position; pieces come later in the file
 //! than what they are appended to, so the fragment maps forwards. `strings.Join`'s
@@ -59,6 +61,8 @@ struct Target<'a> {
     at: usize,
     /// Declared in its block (`:=`, `let`, `String q`), so it ends with the block.
     declared: bool,
+    /// A builder (appended to, or constructed as one): code it is handed to may append.
+    builder: bool,
 }
 
 /// Host start of token `k`, if it has one.
@@ -98,11 +102,13 @@ fn first_on_line(toks: &[Tok], k: usize, src: &str) -> bool {
 fn target<'a>(toks: &[Tok], start: usize, src: &'a str) -> Option<Target<'a>> {
     // `new StringBuilder("...")`: the assignment is before `new`.
     let mut s = start;
+    let mut builder = false;
     if punct(toks, s.checked_sub(1)?) == Some('(')
         && word(toks, s.checked_sub(2)?, src).is_some_and(|w| BUILDER_TYPES.contains(&w))
         && word(toks, s.checked_sub(3)?, src) == Some("new")
     {
         s -= 3;
+        builder = true;
     }
     // `q := fmt.Sprintf("...", a)`, `q = String.format("...", a)`.
     if punct(toks, s.checked_sub(1)?) == Some('(')
@@ -127,6 +133,7 @@ fn target<'a>(toks: &[Tok], start: usize, src: &'a str) -> Option<Target<'a>> {
             name,
             at,
             declared: false,
+            builder: true,
         });
     }
     if punct(toks, s.checked_sub(1)?) != Some('=') {
@@ -144,7 +151,12 @@ fn target<'a>(toks: &[Tok], start: usize, src: &'a str) -> Option<Target<'a>> {
     }
     // `let q`, `var q`, `String q`: a word before the name declares it.
     let declared = declared || (at > 0 && word(toks, at - 1, src).is_some());
-    Some(Target { name, at, declared })
+    Some(Target {
+        name,
+        at,
+        declared,
+        builder,
+    })
 }
 
 /// How a statement starting with the target's name at `k` grows it: the token index of
@@ -349,6 +361,16 @@ pub fn follow(
             k += 1;
             continue;
         }
+        // `fmt.Fprintf(&b, ...)`, `addFilters(sb)`: appended to where idxlint cannot see.
+        let before = k.checked_sub(1).and_then(|b| punct(toks, b));
+        let whole = matches!(punct(toks, k + 1), Some(')' | ','));
+        let handed = whole
+            && (before == Some('&') && k >= 2 && punct(toks, k - 2) != Some('&')
+                || t.builder && matches!(before, Some('(' | ',')));
+        if handed {
+            units.push(format::unknown_at_end(toks, end));
+            return g;
+        }
         let (p, call) = match op_at(toks, k, t.name, src) {
             Op::Grow { piece, call } => (piece, call),
             Op::Reassign if !left_block => break,
@@ -528,6 +550,18 @@ mod tests {
         let (t, g) = run(HostLang::Java, &toks, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = ?§ ORDER BY a");
         assert_eq!(g.optional.len(), 1);
+    }
+
+    #[test]
+    fn a_builder_handed_to_other_code_ends_unknown() {
+        let src = "func f() {\n\tvar b strings.Builder\n\tb.WriteString(\"SELECT a FROM t\")\n\tdb.Query(b.String())\n\tfmt.Fprintf(&b, \" WHERE %s\", c)\n}\n";
+        let toks = go::lex(src);
+        let (t, _) = run(HostLang::Go, &toks, src);
+        assert_eq!(t, "SELECT a FROM t§");
+        let src = "void f() {\n  StringBuilder sb = new StringBuilder(\"SELECT a FROM t\");\n  run(sb.toString());\n  addFilters(sb);\n}\n";
+        let toks = java::lex(src);
+        let (t, _) = run(HostLang::Java, &toks, src);
+        assert_eq!(t, "SELECT a FROM t§");
     }
 
     #[test]
