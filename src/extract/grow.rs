@@ -18,7 +18,8 @@
 //! `ORDER BY` or `LIMIT`, the hole is known to sit in that clause. Once the variable's
 //! block has ended (a dedent in Python and Ruby, a closing brace elsewhere), further growth
 //! is not followed: the string ends with an unknown piece instead, so it is never analyzed
-//! truncated. A variable assigned again stops the search. A variable handed to other
+//! truncated. A variable assigned again stops the search; assigned from itself (`q =
+//! f"{q} AND ..."`, `q = q.strip()`) it ends the query with an unknown piece. A variable handed to other
 //! code that may append to it (Go's `&b`, a builder passed as an argument) ends the
 //! query with an unknown piece there.
 //!
@@ -205,6 +206,43 @@ fn op_at(toks: &[Tok], k: usize, name: &str, src: &str) -> Op {
     Op::Other
 }
 
+/// Whether the assignment to `name` at token `k` reads `name` on its own line (as a word,
+/// or inside an interpolation of a string).
+fn self_referencing(toks: &[Tok], k: usize, name: &str, src: &str) -> bool {
+    let Some(pos) = start_of(toks, k) else {
+        return false;
+    };
+    let line_end = src
+        .get(pos..)
+        .and_then(|r| r.find('\n'))
+        .map_or(src.len(), |i| pos + i);
+    let is_name = |text: &str| {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|w| w == name)
+    };
+    for j in k + 1..toks.len().min(k + 200) {
+        if start_of(toks, j).is_some_and(|p| p >= line_end) {
+            break;
+        }
+        match toks.get(j) {
+            Some(Tok::Word(..)) if word(toks, j, src) == Some(name) => return true,
+            Some(Tok::Str(lit)) => {
+                let interp = lit.units.iter().any(|u| match u {
+                    Unit::Interp { host, host_len } => {
+                        src.get(*host..host + host_len).is_some_and(is_name)
+                    }
+                    Unit::Char { .. } => false,
+                });
+                if interp {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The units of one piece at `p` and the token after it (after the `)` of an append call,
 /// and after any `.append(...)` calls chained to it).
 fn piece(toks: &[Tok], p: usize, call: bool, rules: JoinRules) -> (Vec<Unit>, usize) {
@@ -373,6 +411,12 @@ pub fn follow(
         }
         let (p, call) = match op_at(toks, k, t.name, src) {
             Op::Grow { piece, call } => (piece, call),
+            // `q = f"{q} AND b = 1"`, `q = q.replace(...)`: rebuilt from itself in a way
+            // not followed.
+            Op::Reassign if !left_block && self_referencing(toks, k, t.name, src) => {
+                units.push(format::unknown_at_end(toks, end));
+                return g;
+            }
             Op::Reassign if !left_block => break,
             _ => {
                 k += 1;
@@ -562,6 +606,14 @@ mod tests {
         let toks = java::lex(src);
         let (t, _) = run(HostLang::Java, &toks, src);
         assert_eq!(t, "SELECT a FROM t§");
+    }
+
+    #[test]
+    fn a_query_rebuilt_from_itself_ends_unknown() {
+        let src = "def f(x):\n    q = \"SELECT a FROM t WHERE b = 1\"\n    if x:\n        q = f\"{q} AND c = 2\"\n    run(q)\n";
+        let toks = python::lex(src);
+        let (t, _) = run(HostLang::Python, &toks, src);
+        assert_eq!(t, "SELECT a FROM t WHERE b = 1§");
     }
 
     #[test]
