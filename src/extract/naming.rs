@@ -16,7 +16,8 @@
 //!   declared, else the key through the `columns` mapping (`userId` -> `user_id`). A
 //!   helper called with a second argument `true` (a prefix flag) gives `users.user_id`.
 //! - `sql.join(Object.values(fields), ...)` / `Object.values(fields).join(...)` is the
-//!   column list when the object's fields are declared (else it stays an unknown list).
+//!   column list when the object's fields are declared (else an unknown column list,
+//!   written `*`).
 //! - An object given to a helper anywhere in the file is a schema object: `Users.table` and
 //!   `Users.fields.userId` name its table and column, and Slonik's
 //!   `sql.identifier([Users.table, 'id'])` joins its resolved parts with dots.
@@ -232,9 +233,35 @@ impl Bindings {
         }
     }
 
-    /// The SQL text of a hole labelled `label` at host offset `at`, and the kind it has: a
-    /// table or a column (identifier) or a column list (columns).
-    pub fn resolve(&self, label: &str, at: usize) -> Option<(HoleKind, String)> {
+    /// The kind of a hole labelled `label` at host offset `at` (a table or a column:
+    /// identifier; a column list: columns) and the SQL text it stands for, when known (the
+    /// column list of an object the file does not declare is not).
+    pub fn resolve(&self, label: &str, at: usize) -> Option<(HoleKind, Option<String>)> {
+        let (kind, text) = self.resolve_text(label, at)?;
+        Some((kind, text))
+    }
+
+    fn resolve_text(&self, label: &str, at: usize) -> Option<(HoleKind, Option<String>)> {
+        match self.resolve_name(label, at) {
+            Some((k, v)) => Some((k, Some(v))),
+            None => self.column_list(label, at),
+        }
+    }
+
+    /// `sql.join(Object.values(fields), ...)`, `Object.values(fields).join(...)`.
+    fn column_list(&self, label: &str, at: usize) -> Option<(HoleKind, Option<String>)> {
+        let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+        let inner = label
+            .split_once("Object.values(")
+            .map(|(_, rest)| rest)
+            .and_then(|rest| rest.split_once(')'))
+            .map(|(inner, _)| inner)?;
+        let s = self.fields_of(inner, at)?;
+        Some((HoleKind::Columns, s.column_list()))
+    }
+
+    /// A table or column name (see [`Self::resolve`]).
+    fn resolve_name(&self, label: &str, at: usize) -> Option<(HoleKind, String)> {
         if self.is_empty() {
             return None;
         }
@@ -254,7 +281,7 @@ impl Bindings {
                         .filter(|q| !q.contains(['\'', '"', '\\']));
                     match quoted {
                         Some(q) => Some(q.to_string()),
-                        None => match self.resolve(p, at)? {
+                        None => match self.resolve_name(p, at)? {
                             (HoleKind::Identifier, v) => Some(v),
                             _ => None,
                         },
@@ -286,14 +313,7 @@ impl Bindings {
                 _ => None,
             };
         }
-        // `sql.join(Object.values(fields), ...)`, `Object.values(fields).join(...)`.
-        let inner = label
-            .split_once("Object.values(")
-            .map(|(_, rest)| rest)
-            .and_then(|rest| rest.split_once(')'))
-            .map(|(inner, _)| inner)?;
-        let s = self.fields_of(inner, at)?;
-        Some((HoleKind::Columns, s.column_list()?))
+        None
     }
 }
 
@@ -601,7 +621,7 @@ mod tests {
             src,
         );
         let end = src.len();
-        let id = |s: &str| b.resolve(s, end).map(|(_, v)| v);
+        let id = |s: &str| b.resolve(s, end).and_then(|(_, v)| v);
         assert_eq!(id("table").as_deref(), Some("parcels"));
         assert_eq!(id("f.depotId").as_deref(), Some("depot_id"));
         assert_eq!(id("f.notDeclared").as_deref(), Some("not_declared"));
@@ -612,12 +632,12 @@ mod tests {
         );
         assert_eq!(
             b.resolve("sql.join(Object.values(f), sql`, `)", end),
-            Some((HoleKind::Columns, "id, depot_id".into()))
+            Some((HoleKind::Columns, Some("id, depot_id".into())))
         );
-        // Fields of an object the file does not declare are unknown as a list.
+        // Fields of an object the file does not declare: a column list, not known.
         assert_eq!(
             b.resolve("sql.join(Object.values(d.fields), sql`, `)", end),
-            None
+            Some((HoleKind::Columns, None))
         );
         assert_eq!(id("fields.id"), None);
         assert_eq!(id("Parcels.fields.depotId").as_deref(), Some("depot_id"));
@@ -648,7 +668,7 @@ mod tests {
         let toks = javascript::lex(src);
         let b = bindings(&naming(NameCase::AsIs, NameCase::SnakeCase), &toks, src);
         let at = |m: &str| src.find(m).unwrap_or(0);
-        let table = |m: &str| b.resolve("table", at(m)).map(|(_, v)| v);
+        let table = |m: &str| b.resolve("table", at(m)).and_then(|(_, v)| v);
         assert_eq!(table("use(1)").as_deref(), Some("parcels"));
         assert_eq!(table("use(2)").as_deref(), Some("depots"));
         // Bound twice in one block: the later binding holds after it.

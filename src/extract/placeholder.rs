@@ -361,7 +361,7 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             // never end).
             let resolved = match kind {
                 _ if resolving.is_some() || optional.is_some() => None,
-                _ if named.is_some() => named.map(|(_, v)| v),
+                _ if named.is_some() => named.and_then(|(_, v)| v),
                 HoleKind::Identifier | HoleKind::Columns | HoleKind::Clause => cx
                     .consts
                     .get(&label)
@@ -642,6 +642,9 @@ fn classify(
     if region == Region::Select && (up == "SELECT" || up == "DISTINCT" || prev_punct == Some(',')) {
         return HoleKind::Columns;
     }
+    if region == Region::Returning && (up == "RETURNING" || prev_punct == Some(',')) {
+        return HoleKind::Columns;
+    }
     if prev_word.is_empty() && prev_punct.is_none() {
         return HoleKind::Clause;
     }
@@ -867,6 +870,10 @@ mod tests {
         assert_eq!(
             run("INSERT INTO t (a) VALUES §"),
             "INSERT INTO t (a) VALUES ($1)"
+        );
+        assert_eq!(
+            run("UPDATE t SET a = 1 RETURNING §"),
+            "UPDATE t SET a = 1 RETURNING *"
         );
         assert_eq!(
             run("SELECT a FROM t_§ LIMIT §"),
