@@ -697,7 +697,7 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
 
 fn is_ddl(stmt: &Statement) -> bool {
     use sqlparser::ast::Statement as S;
-    match &stmt.ast {
+    match stmt.ast.as_deref() {
         Some(S::Query(_) | S::Update(_) | S::Delete(_)) => false,
         Some(S::Insert(_)) => false,
         Some(_) => true,

@@ -507,7 +507,7 @@ fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec
             .runner
             .wraps(run, s.location.range.start, counted, concurrent);
         let mut table_is_new = table.as_ref().is_some_and(|t| created.contains(t));
-        match &s.ast {
+        match s.ast.as_deref() {
             Some(Ast::CreateTable(ct)) => {
                 created.extend(base_name(&ct.name));
             }
@@ -562,7 +562,7 @@ fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec
 
 fn classify(s: &Statement, words: &[String]) -> (StepKind, Option<String>) {
     let has = |w: &str| words.iter().take(8).any(|x| x == w);
-    match &s.ast {
+    match s.ast.as_deref() {
         Some(Ast::CreateIndex(ci)) => (
             StepKind::CreateIndex {
                 concurrently: ci.concurrently,

@@ -324,7 +324,7 @@ pub fn superseded_by_sql(
 
 /// The lower-cased, unqualified name of the table a `CREATE TABLE` statement creates.
 pub fn created_table(stmt: &crate::parse::Statement) -> Option<String> {
-    match &stmt.ast {
+    match stmt.ast.as_deref() {
         Some(sqlparser::ast::Statement::CreateTable(ct)) => ct
             .name
             .0

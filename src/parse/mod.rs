@@ -67,7 +67,9 @@ pub struct Statement {
     /// The statement's SQL text (as given to the parser).
     pub text: String,
     pub fragment_kind: FragmentKind,
-    pub ast: Option<sqlparser::ast::Statement>,
+    /// Boxed: the tree is large (kilobytes inline), and statements are moved between
+    /// lists by value.
+    pub ast: Option<Box<sqlparser::ast::Statement>>,
     pub error: Option<ParseError>,
     /// The AST comes from a repaired text (see [`fallback`]).
     pub repaired: bool,
@@ -176,12 +178,12 @@ pub fn parse_fragment_with(
             }
             let parse_text = params_for_dialect(dialect, frag.kind, &stmt.text);
             match parse_one(d.as_ref(), &parse_text) {
-                Ok(ast) => stmt.ast = Some(ast),
+                Ok(ast) => stmt.ast = Some(Box::new(ast)),
                 Err(message) => {
                     if let Some(ast) = fallback::repair(dialect, &parse_text)
                         .and_then(|fixed| parse_one(d.as_ref(), &fixed).ok())
                     {
-                        stmt.ast = Some(ast);
+                        stmt.ast = Some(Box::new(ast));
                         stmt.repaired = true;
                     } else if fallback::recognized(dialect, &stmt.text) {
                         stmt.recognized = true;
@@ -212,7 +214,7 @@ pub fn parse_fragment_with(
 /// data changes, keep only their text and count as understood.
 pub fn slim_migration_statement(stmt: &mut Statement) {
     use sqlparser::ast::Statement as S;
-    match &mut stmt.ast {
+    match stmt.ast.as_deref_mut() {
         Some(S::Insert(ins)) => {
             ins.source = None;
             ins.assignments.clear();

@@ -162,7 +162,7 @@ fn index_users<'q>(ctx: &Context<'q>, removal: &Removal, index: &Index) -> Vec<&
     let mut lost = Vec::new();
     // A query in the dropping migration itself is a data change that ran beside it.
     for query in ctx
-        .queries
+        .queries_on(&table.name)
         .iter()
         .filter(|q| q.location.file != removal.at.file)
     {
@@ -188,7 +188,7 @@ fn index_users<'q>(ctx: &Context<'q>, removal: &Removal, index: &Index) -> Vec<&
                 .is_none()
         });
         if loses {
-            lost.push(query);
+            lost.push(*query);
         }
     }
     lost

@@ -155,6 +155,9 @@ struct NameState {
     by_shape: BTreeMap<(String, String), String>,
     /// (schema, name) of every name given so far.
     given: BTreeSet<(String, String)>,
+    /// Schema -> the relation and index names the schema has, built once per schema (a
+    /// run with thousands of fixes must not rebuild it per fix).
+    taken: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Deepest partition nesting a fix follows (partition trees are shallow; the bound keeps a
@@ -366,9 +369,9 @@ impl<'a> FixWriter<'a> {
         if let Some(n) = state.by_shape.get(&(t.name.clone(), shape.clone())) {
             return n.clone();
         }
-        let mut existing = self.schema.relation_names_in(&t.schema);
-        if let Some(r) = replacing {
-            for ix in self
+        // Indexes declared inside the statement being replaced give their names back.
+        let released: BTreeSet<&str> = match replacing {
+            Some(r) => self
                 .schema
                 .tables
                 .values()
@@ -379,13 +382,23 @@ impl<'a> FixWriter<'a> {
                         && ix.declared.range.start >= r.range.start
                         && ix.declared.range.end <= r.range.end
                 })
-            {
-                existing.remove(ix.name.as_str());
-            }
+                .map(|ix| ix.name.as_str())
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        if !state.taken.contains_key(&t.schema) {
+            let names = self
+                .schema
+                .relation_names_in(&t.schema)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            state.taken.insert(t.schema.clone(), names);
         }
         let cols = name_parts(keys);
         let free = |n: &str, state: &NameState| {
-            !existing.contains(n) && !state.given.contains(&(t.schema.clone(), n.to_string()))
+            (released.contains(n) || !state.taken.get(&t.schema).is_some_and(|s| s.contains(n)))
+                && !state.given.contains(&(t.schema.clone(), n.to_string()))
         };
         let mut name = pg_object_name(&t.relname, Some(&cols), "idx");
         let mut pass = 0u32;

@@ -31,6 +31,9 @@ pub struct Context<'a> {
     /// Tables the application code inserts into (for the statistics' append-only class).
     inserted: std::collections::BTreeSet<String>,
     stats: OnceLock<Stats>,
+    /// Table key -> the queries touching it, in query order (built once: rules that look
+    /// at one table's queries must not scan every query per table).
+    by_table: OnceLock<std::collections::HashMap<&'a str, Vec<&'a Query>>>,
     /// Writes fix SQL; keeps suggested index names unique across the run.
     pub fixes: fix::FixWriter<'a>,
 }
@@ -61,6 +64,7 @@ impl<'a> Context<'a> {
             gaps: OnceLock::new(),
             inserted: Default::default(),
             stats: OnceLock::new(),
+            by_table: OnceLock::new(),
             fixes: fix::FixWriter::new(dialect, schema),
         }
     }
@@ -82,6 +86,25 @@ impl<'a> Context<'a> {
                 .collect();
             Stats::new(self.config, &self.inserted, &changed)
         })
+    }
+
+    /// The queries with an access on the table `key`, in query order.
+    pub fn queries_on(&self, key: &str) -> &[&'a Query] {
+        let map = self.by_table.get_or_init(|| {
+            let mut map: std::collections::HashMap<&'a str, Vec<&'a Query>> =
+                std::collections::HashMap::new();
+            for q in self.queries {
+                let mut seen: Vec<&str> = Vec::new();
+                for a in &q.accesses {
+                    if !seen.contains(&a.table.as_str()) {
+                        seen.push(a.table.as_str());
+                        map.entry(a.table.as_str()).or_default().push(q);
+                    }
+                }
+            }
+            map
+        });
+        map.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// The same context, knowing the queries without a verdict (a dropped column's users).

@@ -76,7 +76,7 @@ None.
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for table in ctx.schema.tables.values() {
         let accesses: Vec<&TableAccess> = ctx
-            .queries
+            .queries_on(&table.name)
             .iter()
             .flat_map(|q| &q.accesses)
             .filter(|a| a.table == table.name)

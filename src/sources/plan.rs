@@ -103,7 +103,7 @@ impl Plan {
 
 /// The lower-cased, unqualified names of the tables a statement creates.
 fn created_table(stmt: &Statement) -> Option<(String, Location)> {
-    let Some(Ast::CreateTable(ct)) = &stmt.ast else {
+    let Some(Ast::CreateTable(ct)) = stmt.ast.as_deref() else {
         return None;
     };
     let name = match ct.name.0.last()? {
@@ -125,7 +125,7 @@ fn recreated(inputs: &[Input], entries: &[Entry], order: &[usize], out: &mut Vec
     let mut live: BTreeMap<String, Location> = BTreeMap::new();
     for &i in order.iter().filter(|&&i| entries[i].folds) {
         for stmt in inputs[i].statements {
-            match &stmt.ast {
+            match stmt.ast.as_deref() {
                 Some(Ast::CreateTable(ct)) if !ct.if_not_exists => {
                     if let Some((t, loc)) = created_table(stmt) {
                         if let Some(first) = live.insert(t.clone(), loc.clone()) {
