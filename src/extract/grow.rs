@@ -71,30 +71,76 @@ fn start_of(toks: &[Tok], k: usize) -> Option<usize> {
     tok_span(toks, k).map(|s| s.0)
 }
 
-/// Indentation (in characters) of the line holding host offset `pos`.
-fn indent(src: &str, pos: usize) -> usize {
-    let line_start = src
-        .get(..pos)
-        .and_then(|s| s.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    src.get(line_start..)
-        .unwrap_or("")
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .count()
+/// One host file, as growth is followed in it.
+pub struct Host<'a> {
+    pub lang: HostLang,
+    pub toks: &'a [Tok],
+    pub src: &'a str,
+    pub rules: JoinRules,
+    pub lines: Lines,
 }
 
-/// Whether token `k` is the first on its line.
-fn first_on_line(toks: &[Tok], k: usize, src: &str) -> bool {
+/// Line starts of a host file, for indentation and line ends in `O(log n)` (a minified
+/// file is one long line: nothing here scans a line).
+pub struct Lines {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+/// The most leading whitespace counted as indentation.
+const MAX_INDENT: usize = 256;
+
+impl Lines {
+    pub fn new(src: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines {
+            starts,
+            len: src.len(),
+        }
+    }
+
+    /// Start of the line holding `pos`.
+    fn start(&self, pos: usize) -> usize {
+        let i = self.starts.partition_point(|&s| s <= pos);
+        self.starts.get(i.saturating_sub(1)).copied().unwrap_or(0)
+    }
+
+    /// End (the newline's offset, or the end of the file) of the line holding `pos`.
+    fn end(&self, pos: usize) -> usize {
+        let i = self.starts.partition_point(|&s| s <= pos);
+        self.starts
+            .get(i)
+            .map_or(self.len, |next| next.saturating_sub(1))
+    }
+
+    /// Indentation (in characters, at most [`MAX_INDENT`]) of the line holding `pos`.
+    fn indent(&self, src: &str, pos: usize) -> usize {
+        src.get(self.start(pos)..)
+            .unwrap_or("")
+            .chars()
+            .take(MAX_INDENT)
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .count()
+    }
+}
+
+/// Whether token `k` is the first on its line: the nearest earlier token with a host
+/// position ends before the line starts.
+fn first_on_line(toks: &[Tok], k: usize, lines: &Lines) -> bool {
     let Some(pos) = start_of(toks, k) else {
         return false;
     };
-    let line_start = src
-        .get(..pos)
-        .and_then(|s| s.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    src.get(line_start..pos)
-        .is_some_and(|s| s.chars().all(char::is_whitespace))
+    let line_start = lines.start(pos);
+    (k.saturating_sub(8)..k)
+        .rev()
+        .find_map(|j| tok_span(toks, j))
+        .is_none_or(|(_, end)| end <= line_start)
 }
 
 /// The variable a chain starting at `start` is assigned to: `q = `, `q := `, `var q = `,
@@ -208,14 +254,11 @@ fn op_at(toks: &[Tok], k: usize, name: &str, src: &str) -> Op {
 
 /// Whether the assignment to `name` at token `k` reads `name` on its own line (as a word,
 /// or inside an interpolation of a string).
-fn self_referencing(toks: &[Tok], k: usize, name: &str, src: &str) -> bool {
+fn self_referencing(toks: &[Tok], k: usize, name: &str, src: &str, lines: &Lines) -> bool {
     let Some(pos) = start_of(toks, k) else {
         return false;
     };
-    let line_end = src
-        .get(pos..)
-        .and_then(|r| r.find('\n'))
-        .map_or(src.len(), |i| pos + i);
+    let line_end = lines.end(pos);
     let is_name = |text: &str| {
         text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .any(|w| w == name)
@@ -269,10 +312,10 @@ fn chained_append(toks: &[Tok], e: usize, src: &str) -> bool {
 }
 
 /// Ruby's statement modifiers (`q << x if y`) between tokens `from` and the line's end.
-fn ruby_modifier(toks: &[Tok], from: usize, src: &str) -> bool {
+fn ruby_modifier(toks: &[Tok], from: usize, src: &str, lines: &Lines) -> bool {
     let Some(line_end) = (from.saturating_sub(1)..toks.len().min(from + 64))
         .find_map(|k| start_of(toks, k))
-        .and_then(|p| src.get(p..).and_then(|s| s.find('\n')).map(|i| p + i))
+        .map(|p| lines.end(p))
     else {
         return false;
     };
@@ -289,17 +332,21 @@ fn ruby_modifier(toks: &[Tok], from: usize, src: &str) -> bool {
 /// Host range of the piece `toks[p..e]` as written, quotes included: from after the
 /// operator (`+=`, `<<`, `append(`) to the end of its last token (before an append
 /// call's `)`), without the statement's `;`.
-fn piece_span(toks: &[Tok], p: usize, e: usize, call: bool, src: &str) -> Range<usize> {
+fn piece_span(
+    toks: &[Tok],
+    p: usize,
+    e: usize,
+    call: bool,
+    src: &str,
+    lines: &Lines,
+) -> Range<usize> {
     let (h, l) = span(toks, p, if call { e.saturating_sub(1).max(p) } else { e });
     let from = p
         .checked_sub(1)
         .and_then(|o| tok_span(toks, o))
         .map_or(h, |o| o.1)
         .min(h);
-    let last_line_end = src
-        .get(h + l..)
-        .and_then(|r| r.find('\n'))
-        .map_or(src.len(), |i| h + l + i);
+    let last_line_end = lines.end(h + l);
     let to = if call {
         e.checked_sub(1)
             .and_then(|c| start_of(toks, c))
@@ -337,15 +384,8 @@ fn piece_region(units: &[Unit]) -> Option<Region> {
 
 /// Join what code adds to the variable the chain `toks[start..end]` is assigned to (see
 /// the module header). `units` holds the chain's units and receives the growth.
-pub fn follow(
-    lang: HostLang,
-    toks: &[Tok],
-    start: usize,
-    end: usize,
-    units: &mut Vec<Unit>,
-    src: &str,
-    rules: JoinRules,
-) -> Growth {
+pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> Growth {
+    let (lang, toks, src, rules, lines) = (host.lang, host.toks, host.src, host.rules, &host.lines);
     let mut g = Growth::default();
     let Some(t) = target(toks, start, src) else {
         return g;
@@ -364,7 +404,7 @@ pub fn follow(
     let Some(base_pos) = start_of(toks, t.at) else {
         return g;
     };
-    let base_indent = indent(src, base_pos);
+    let base_indent = lines.indent(src, base_pos);
     let by_indent = matches!(lang, HostLang::Python | HostLang::Ruby);
     let mut depth: i64 = 0;
     let mut left_block = false;
@@ -391,8 +431,11 @@ pub fn follow(
         if FUNCTION_WORDS.contains(&w) {
             break;
         }
-        let first = first_on_line(toks, k, src);
-        if by_indent && first && start_of(toks, k).is_some_and(|p| indent(src, p) < base_indent) {
+        let first = first_on_line(toks, k, lines);
+        if by_indent
+            && first
+            && start_of(toks, k).is_some_and(|p| lines.indent(src, p) < base_indent)
+        {
             left_block = true;
         }
         if w != t.name || (k > 0 && punct(toks, k - 1) == Some('.')) {
@@ -413,7 +456,7 @@ pub fn follow(
             Op::Grow { piece, call } => (piece, call),
             // `q = f"{q} AND b = 1"`, `q = q.replace(...)`: rebuilt from itself in a way
             // not followed.
-            Op::Reassign if !left_block && self_referencing(toks, k, t.name, src) => {
+            Op::Reassign if !left_block && self_referencing(toks, k, t.name, src, lines) => {
                 units.push(format::unknown_at_end(toks, end));
                 return g;
             }
@@ -437,11 +480,11 @@ pub fn follow(
             e = e2.max(e + 1);
         }
         let conditional = depth > 0
-            || indent(src, pos) > base_indent
+            || lines.indent(src, pos) > base_indent
             || !(first || after_semicolon)
-            || (lang == HostLang::Ruby && ruby_modifier(toks, e, src));
+            || (lang == HostLang::Ruby && ruby_modifier(toks, e, src, lines));
         if conditional {
-            let r = piece_span(toks, p, e, call, src);
+            let r = piece_span(toks, p, e, call, src, lines);
             g.optional.push((r.clone(), piece_region(&pu)));
             units.push(Unit::Interp {
                 host: r.start,
@@ -564,7 +607,14 @@ mod tests {
             .position(|t| matches!(t, Tok::Str(_)))
             .unwrap_or(0);
         let (mut units, end) = chain(toks, i, PLUS);
-        let g = follow(lang, toks, i, end, &mut units, src, PLUS);
+        let host = Host {
+            lang,
+            toks,
+            src,
+            rules: PLUS,
+            lines: Lines::new(src),
+        };
+        let g = follow(&host, i, end, &mut units);
         (text(&units), g)
     }
 

@@ -88,6 +88,13 @@ pub fn fragments(
 ) -> Vec<Fragment> {
     let consts = format::constants(lang, &toks, src);
     let names = naming::bindings(naming, &toks, src);
+    let host = grow::Host {
+        lang,
+        toks: &toks,
+        src,
+        rules,
+        lines: grow::Lines::new(src),
+    };
     let mut out = Vec::new();
     // Tokens joined into an earlier query (`q += "..."`): not a query of their own.
     let mut consumed = vec![false; toks.len()];
@@ -111,7 +118,7 @@ pub fn fragments(
             }
         };
         // What code adds to the same variable later (`q += ...`, `sb.append(...)`).
-        let growth = grow::follow(lang, &toks, start, end, &mut units, src, rules);
+        let growth = grow::follow(&host, start, end, &mut units);
         let args = format::call_args(&toks, i, end, src);
         let cx = placeholder::Context {
             src,

@@ -204,6 +204,9 @@ fn bind(map: &mut HashMap<String, Vec<Scoped>>, name: &str, s: &Schema, scope: &
 /// The longest object literal (in tokens) read for a schema object.
 const MAX_OBJECT: usize = 4000;
 
+/// The most helper calls read in one file.
+const MAX_CALLS: usize = 1000;
+
 impl Bindings {
     /// Whether nothing is bound (no helper configured, or none called in the file).
     pub fn is_empty(&self) -> bool {
@@ -427,7 +430,11 @@ fn entries(toks: &[Tok], open: usize, src: &str) -> Vec<(String, usize)> {
 
 /// The schema objects the file declares: `const Users = { table: 'users', fields: {...} }`
 /// or `const Users = f('users', ...)`.
-fn declared_objects(toks: &[Tok], src: &str) -> HashMap<String, (String, Option<Fields>)> {
+fn declared_objects(
+    toks: &[Tok],
+    src: &str,
+    wanted: &[&str],
+) -> HashMap<String, (String, Option<Fields>)> {
     let mut out = HashMap::new();
     for k in 1..toks.len() {
         if punct(toks, k) != Some('=') || matches!(punct(toks, k - 1), Some('=' | '!' | '<' | '>'))
@@ -440,7 +447,7 @@ fn declared_objects(toks: &[Tok], src: &str) -> HashMap<String, (String, Option<
             (Some(w), _) => Some(w),
             _ => None,
         };
-        let Some(name) = name else {
+        let Some(name) = name.filter(|n| wanted.contains(n)) else {
             continue;
         };
         match punct(toks, k + 1) {
@@ -496,23 +503,34 @@ pub fn bindings(naming: &Naming, toks: &[Tok], src: &str) -> Bindings {
     if naming.helpers.is_empty() {
         return b;
     }
+    // Bounded: each call looks for its block (linear in the file).
     let calls: Vec<usize> = (1..toks.len())
         .filter(|&k| {
             word(toks, k, src).is_some_and(|w| naming.helpers.iter().any(|h| h == w))
                 && punct(toks, k + 1) == Some('(')
                 && punct(toks, k - 1) != Some('.')
         })
+        .take(MAX_CALLS)
         .collect();
     if calls.is_empty() {
         return b;
     }
-    let objects = declared_objects(toks, src);
-    for k in calls {
-        // `helper(Users)`, `helper(Users, true)`, `helper(schemas.Users)`.
+    // The objects given to helpers (`helper(Users)`, `helper(schemas.Users)`).
+    let arg = |k: usize| {
         let mut a = k + 2;
         while word(toks, a, src).is_some() && punct(toks, a + 1) == Some('.') {
             a += 2;
         }
+        a
+    };
+    let wanted: Vec<&str> = calls
+        .iter()
+        .filter_map(|&k| word(toks, arg(k), src))
+        .collect();
+    let objects = declared_objects(toks, src, &wanted);
+    for k in calls {
+        // `helper(Users)`, `helper(Users, true)`, `helper(schemas.Users)`.
+        let a = arg(k);
         let Some(obj) = word(toks, a, src) else {
             continue;
         };
