@@ -276,6 +276,28 @@ fn junk_never_panics() {
             check_invariants(Path::new(s), s, &frags);
         }
     }
+    // Naming helpers and growth on broken input.
+    let naming = idxlint::extract::naming::Naming {
+        helpers: vec!["h".into()],
+        ..Default::default()
+    };
+    let named = [
+        "const { table, fields } = h(",
+        "const { table: = h(X); sql`select ${fields.} from ${table}`",
+        "const X = { table: 'x', fields: { a: } }; const { fields } = h(X, true); sql`select ${sql.join(Object.values(fields)} from t`",
+        "sql`select ${sql.identifier([X.table, ])} from ${sql.identifier([])}`; h(X)",
+        "q = 'SELECT a FROM t'\nq += \nq << ",
+        "sb.append(\"SELECT a FROM t\").append(",
+        "x := strings.Join([]string{\"SELECT a\", \"FROM t\"}, ",
+        "x := strings.Join([]string{\"SELECT a\", }, \" \")",
+        "q = \"SELECT a FROM t\"\n\tq += \"é\"\n  q += f\"{q}",
+    ];
+    for s in named {
+        for lang in langs {
+            let frags = extract_host_with(lang, s, &naming);
+            check_invariants(Path::new(s), s, &frags);
+        }
+    }
 }
 
 /// Every fragment of `src` maps forwards into the host file.

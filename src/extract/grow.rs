@@ -291,8 +291,13 @@ fn self_referencing(toks: &[Tok], k: usize, name: &str, src: &str, lines: &Lines
 fn piece(toks: &[Tok], p: usize, call: bool, rules: JoinRules) -> (Vec<Unit>, usize) {
     let (mut units, mut e) = match toks.get(p) {
         Some(Tok::Str(_) | Tok::Word(..) | Tok::Punct('(', _)) => chain(toks, p, rules),
-        _ => (vec![format::unknown_after(toks, p)], p),
+        _ => (Vec::new(), p),
     };
+    if e <= p {
+        // Nothing idxlint can read as a piece (`q += -x`, a Rust operand).
+        units = vec![format::unknown_after(toks, p)];
+        e = p;
+    }
     if !call {
         return (units, e);
     }
@@ -340,6 +345,14 @@ fn piece_span(
     src: &str,
     lines: &Lines,
 ) -> Range<usize> {
+    let op_end = p
+        .checked_sub(1)
+        .and_then(|o| tok_span(toks, o))
+        .map(|o| o.1);
+    if e <= p || (call && e <= p + 1) {
+        let at = op_end.unwrap_or(0);
+        return at..at;
+    }
     let (h, l) = span(toks, p, if call { e.saturating_sub(1).max(p) } else { e });
     let from = p
         .checked_sub(1)
