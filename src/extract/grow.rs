@@ -349,7 +349,9 @@ fn piece_span(
         .checked_sub(1)
         .and_then(|o| tok_span(toks, o))
         .map(|o| o.1);
-    if e <= p || (call && e <= p + 1) {
+    let last = if call { e.saturating_sub(1) } else { e };
+    if e <= p || (call && e <= p + 1) || !(p..last).any(|k| tok_span(toks, k).is_some()) {
+        // Nothing with a host position (an empty string `""`): zero-width at the operator.
         let at = op_end.unwrap_or(0);
         return at..at;
     }
@@ -462,7 +464,7 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
             && (before == Some('&') && k >= 2 && punct(toks, k - 2) != Some('&')
                 || t.builder && matches!(before, Some('(' | ',')));
         if handed {
-            units.push(format::unknown_at_end(toks, end));
+            end_unknown(units);
             return g;
         }
         let (p, call) = match op_at(toks, k, t.name, src) {
@@ -470,7 +472,7 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
             // `q = f"{q} AND b = 1"`, `q = q.replace(...)`: rebuilt from itself in a way
             // not followed.
             Op::Reassign if !left_block && self_referencing(toks, k, t.name, src, lines) => {
-                units.push(format::unknown_at_end(toks, end));
+                end_unknown(units);
                 return g;
             }
             Op::Reassign if !left_block => break,
@@ -481,12 +483,17 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
         };
         if left_block {
             // Grown after the block that assigned it: not followed, but never whole.
-            units.push(format::unknown_at_end(toks, end));
+            end_unknown(units);
             return g;
         }
         let pos = start_of(toks, k).unwrap_or(base_pos);
         let after_semicolon = k > 0 && punct(toks, k - 1) == Some(';');
         let (mut pu, mut e) = piece(toks, p, call, rules);
+        if e <= p {
+            // A piece idxlint cannot read: the query goes on unknown from here.
+            units.extend(pu);
+            return g;
+        }
         while call && chained_append(toks, e, src) {
             let (more, e2) = piece(toks, e + 3, true, rules);
             pu.extend(more);
@@ -511,6 +518,41 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
         k = e.max(k + 1);
     }
     g
+}
+
+/// End `units` with an unknown piece (a zero-width hole just after the last unit), unless
+/// they already end with one.
+pub fn end_unknown(units: &mut Vec<Unit>) {
+    let at = match units.last() {
+        Some(Unit::Interp { host_len: 0, .. }) => return,
+        Some(Unit::Char { host, host_len, .. } | Unit::Interp { host, host_len }) => {
+            host + host_len
+        }
+        None => 0,
+    };
+    units.push(Unit::Interp {
+        host: at,
+        host_len: 0,
+    });
+}
+
+/// Whether the units map forwards: each starts at or after where the one before it
+/// started plus the host bytes it covered (growth joins pieces in source order; this
+/// guards the offset-map invariant against input idxlint misreads).
+pub fn in_order(units: &[Unit]) -> bool {
+    let mut next = 0usize;
+    for u in units {
+        let (host, len) = match u {
+            Unit::Char { host, host_len, .. } | Unit::Interp { host, host_len } => {
+                (*host, *host_len)
+            }
+        };
+        if host < next {
+            return false;
+        }
+        next = host + len;
+    }
+    true
 }
 
 /// Go's `strings.Join([]string{"SELECT ...", "FROM ...", cond}, " ")` whose first element

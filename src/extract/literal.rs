@@ -118,7 +118,14 @@ pub fn fragments(
             }
         };
         // What code adds to the same variable later (`q += ...`, `sb.append(...)`).
-        let growth = grow::follow(&host, start, end, &mut units);
+        let base = units.len();
+        let mut growth = grow::follow(&host, start, end, &mut units);
+        if !grow::in_order(&units) {
+            // Misread growth: keep the string as written, ending unknown.
+            units.truncate(base);
+            grow::end_unknown(&mut units);
+            growth = grow::Growth::default();
+        }
         let args = format::call_args(&toks, i, end, src);
         let cx = placeholder::Context {
             src,
