@@ -514,7 +514,6 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
             units.extend(pu);
             g.consumed.push(k..e);
         }
-        end = e;
         k = e.max(k + 1);
     }
     g
