@@ -165,11 +165,29 @@ fn group_end(toks: &[Tok], i: usize, limit: usize) -> Option<usize> {
 /// `.name`, `(args)`, `[index]`, `!` (Rust macros); or a parenthesized expression.
 pub fn operand_end(toks: &[Tok], i: usize) -> Option<usize> {
     let limit = i.saturating_add(MAX_OPERAND);
-    let mut k = match toks.get(i)? {
+    let k = match toks.get(i)? {
         Tok::Word(..) => i + 1,
         Tok::Punct('(', _) => group_end(toks, i, limit)?,
         _ => return None,
     };
+    operand_tail(toks, k, limit)
+}
+
+/// End (exclusive) of a string literal at `i` that a method is called on (`" AND
+/// ".join(conds)`, `"{}".format(x)`): the call makes it an operand, not text.
+pub fn method_on_literal_end(toks: &[Tok], i: usize) -> Option<usize> {
+    let called = matches!(toks.get(i), Some(Tok::Str(_)))
+        && matches!(toks.get(i + 1), Some(Tok::Punct('.', _)))
+        && matches!(toks.get(i + 2), Some(Tok::Word(..)))
+        && matches!(toks.get(i + 3), Some(Tok::Punct('(', _)));
+    if !called {
+        return None;
+    }
+    operand_tail(toks, i + 1, i.saturating_add(MAX_OPERAND))
+}
+
+/// The end of `.name`, `(args)`, `[index]` suffixes from `k`.
+fn operand_tail(toks: &[Tok], mut k: usize, limit: usize) -> Option<usize> {
     loop {
         match toks.get(k) {
             Some(Tok::Punct('.', _)) if matches!(toks.get(k + 1), Some(Tok::Word(..))) => k += 2,

@@ -154,6 +154,20 @@ pub(super) fn chain(toks: &[Tok], i: usize, rules: JoinRules) -> (Vec<Unit>, usi
     let mut after_plus = false;
     loop {
         match toks.get(j) {
+            // `... + " AND ".join(conds)`: the literal is the receiver of a call, an operand.
+            Some(Tok::Str(_))
+                if j > i
+                    && matches!(toks.get(j - 1), Some(Tok::Plus))
+                    && format::method_on_literal_end(toks, j).is_some() =>
+            {
+                let e = format::method_on_literal_end(toks, j).unwrap_or(j + 1);
+                let (h, l) = format::span(toks, j, e);
+                units.push(Unit::Interp {
+                    host: h,
+                    host_len: l,
+                });
+                j = e;
+            }
             Some(Tok::Str(lit)) => {
                 units.extend(lit.units.iter().copied());
                 j += 1;
