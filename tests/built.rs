@@ -91,3 +91,48 @@ fn json_and_inspect_show_what_was_built() {
         "{text}"
     );
 }
+
+/// Names a naming helper gives (`[naming]` in the case's idxlint.toml) resolve only when
+/// configured: without the config the same queries have no verdict and no finding.
+#[test]
+fn naming_helpers_resolve_only_when_configured() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/missing-index/naming_helpers");
+    let configured = Config::load(&root.join("idxlint.toml")).expect("valid config");
+    let run = |config: &Config| {
+        let a = idxlint::analyze(
+            &root,
+            std::slice::from_ref(&root),
+            config,
+            &Default::default(),
+        );
+        let missing = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "missing-index")
+            .count();
+        let unresolved: Vec<String> = a
+            .unresolved
+            .iter()
+            .map(|q| {
+                format!(
+                    "{} | {}",
+                    q.built.clone().unwrap_or_default(),
+                    q.no_verdict.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        (a.stats.queries, missing, unresolved)
+    };
+    let (q, missing, unresolved) = run(&configured);
+    assert_eq!((q.total, q.with_verdict, q.no_verdict), (4, 3, 1), "{q:?}");
+    assert_eq!(missing, 2);
+    // The helper that is not configured leaves its names unknown, and says so.
+    assert_eq!(
+        unresolved,
+        ["select ⟨f.id⟩ from ⟨t⟩ where ⟨f.plate⟩ = $1 | built in code: the name ⟨t⟩, ⟨f.plate⟩ is not known before run time"]
+    );
+    let (q, missing, _) = run(&Config::default());
+    assert_eq!((q.total, q.with_verdict, q.no_verdict), (4, 0, 4), "{q:?}");
+    assert_eq!(missing, 0);
+}
