@@ -18,7 +18,8 @@
 //! `ORDER BY` or `LIMIT`, the hole is known to sit in that clause. Once the variable's
 //! block has ended (a dedent in Python and Ruby, a closing brace elsewhere), further growth
 //! is not followed: the string ends with an unknown piece instead, so it is never analyzed
-//! truncated. A variable assigned again stops the search; assigned from itself (`q =
+//! truncated. A variable assigned again stops the search (assigned again inside an `if`,
+//! growth after it is not followed: it ends the query unknown); assigned from itself (`q =
 //! f"{q} AND ..."`, `q = q.strip()`) it ends the query with an unknown piece. A variable handed to other
 //! code that may append to it (Go's `&b`, a builder passed as an argument) ends the
 //! query with an unknown piece there.
@@ -475,6 +476,19 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
                 end_unknown(units);
                 return g;
             }
+            // Assigned again on some paths only (inside an `if`): on the others the
+            // query goes on, and growth after it is not followed.
+            Op::Reassign
+                if !left_block
+                    && (depth > 0
+                        || start_of(toks, k)
+                            .is_some_and(|p| lines.indent(src, p) > base_indent)
+                        || !(first || (k > 0 && punct(toks, k - 1) == Some(';')))) =>
+            {
+                left_block = true;
+                k += 1;
+                continue;
+            }
             Op::Reassign if !left_block => break,
             _ => {
                 k += 1;
@@ -715,6 +729,14 @@ mod tests {
     #[test]
     fn a_query_rebuilt_from_itself_ends_unknown() {
         let src = "def f(x):\n    q = \"SELECT a FROM t WHERE b = 1\"\n    if x:\n        q = f\"{q} AND c = 2\"\n    run(q)\n";
+        let toks = python::lex(src);
+        let (t, _) = run(HostLang::Python, &toks, src);
+        assert_eq!(t, "SELECT a FROM t WHERE b = 1§");
+    }
+
+    #[test]
+    fn growth_after_a_conditional_reassignment_is_unknown() {
+        let src = "def f(x):\n    q = \"SELECT a FROM t WHERE b = 1\"\n    if x:\n        q = \"SELECT a FROM t WHERE c = 2\"\n    q += \" AND d = 3\"\n";
         let toks = python::lex(src);
         let (t, _) = run(HostLang::Python, &toks, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = 1§");
