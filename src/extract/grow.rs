@@ -11,18 +11,22 @@
 //! - builders: `sb.append(piece)` / `.append(a).append(b)` chains (Java `StringBuilder`,
 //!   `StringBuffer`, `new StringBuilder("...")`), Go `sb.WriteString(piece)`.
 //!
-//! A piece added where the statement is reached on every path (same block, same
-//! indentation, first statement of its line) is joined as it is. A piece added inside an
-//! `if`, a loop, a one-line `if (x) q += ...`, or under a Ruby modifier (`q << x if y`) is
-//! an optional clause hole at that place ([`Growth::optional`]); if its text starts with
-//! `ORDER BY` or `LIMIT`, the hole is known to sit in that clause. Once the variable's
-//! block has ended (a dedent in Python and Ruby, a closing brace elsewhere), further growth
-//! is not followed: the string ends with an unknown piece instead, so it is never analyzed
-//! truncated. A variable assigned again stops the search (assigned again inside an `if`,
-//! growth after it is not followed: it ends the query unknown); assigned from itself (`q =
-//! f"{q} AND ..."`, `q = q.strip()`) it ends the query with an unknown piece. A variable handed to other
-//! code that may append to it (Go's `&b`, a builder passed as an argument) ends the
-//! query with an unknown piece there.
+//! A piece added where the statement is reached on every path (the variable's level:
+//! same block, same indentation, first statement of its line) is joined as it is. A piece
+//! added inside an `if`, a loop, a one-line `if (x) q += ...`, or under a Ruby modifier
+//! (`q << x if y`) is an optional clause hole at that place ([`Growth::optional`]); if its
+//! text starts with `ORDER BY` or `LIMIT`, the hole is known to sit in that clause.
+//!
+//! Branches: when the block that assigned the variable ends (a dedent in Python and Ruby,
+//! a closing brace elsewhere), the code goes on one level down, where later growth
+//! applies to this value too (`if x: q = A` / `else: q = B` / `q += " LIMIT 1"` gives
+//! `A LIMIT 1` and `B LIMIT 1`); the `else`/`elif`/`except`/`catch` branches after it are
+//! other paths and are not read. A variable declared in its block (`q :=`, `let q`,
+//! `String q`) ends with it. A variable assigned again at its level stops the search;
+//! assigned again inside an `if`, the rest of that block holds another value and is not
+//! read. Assigned from itself (`q = f"{q} AND ..."`, `q = q.strip()`), or handed to other
+//! code that may append to it (Go's `&b`, a builder passed as an argument), the query
+//! ends with an unknown piece there, so it is never analyzed truncated.
 //!
 //! Invariant: every joined unit keeps its host position; pieces come later in the file
 //! than what they are appended to, so the fragment maps forwards. `strings.Join`'s
@@ -39,6 +43,11 @@ const FUNCTION_WORDS: &[&str] = &["func", "def", "function", "fn"];
 
 /// How far (in tokens) a variable's growth is looked for after its assignment.
 pub const WINDOW: usize = 5000;
+
+/// Words that open another branch of the statement a block belongs to.
+const SIBLING_WORDS: &[&str] = &[
+    "else", "elif", "elsif", "except", "catch", "finally", "rescue", "ensure", "when",
+];
 
 /// Methods that append to a string builder.
 const APPEND_METHODS: &[&str] = &["append", "WriteString", "push_str"];
@@ -420,10 +429,15 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
     let Some(base_pos) = start_of(toks, t.at) else {
         return g;
     };
-    let base_indent = lines.indent(src, base_pos);
     let by_indent = matches!(lang, HostLang::Python | HostLang::Ruby);
+    // Where the variable's value lives: the indentation (Python, Ruby) or brace depth of
+    // the block that holds it. It goes down when that block ends and the code goes on.
+    let mut level_indent = lines.indent(src, base_pos);
+    let mut level_depth: i64 = 0;
     let mut depth: i64 = 0;
-    let mut left_block = false;
+    // Code on another path, or holding another value: not read until the code is back at
+    // the level. (level, whether a sibling branch keeps it skipped)
+    let mut skip: Option<(i64, bool)> = None;
     let limit = toks.len().min(end.saturating_add(WINDOW));
     let mut k = end;
     while k < limit {
@@ -431,29 +445,53 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
             Some(Tok::Punct('{', _)) => depth += 1,
             Some(Tok::Punct('}', _)) => {
                 depth -= 1;
-                if depth < 0 && !by_indent {
+                if depth < level_depth && !by_indent {
                     if t.declared {
                         return g;
                     }
-                    left_block = true;
+                    // Out of the block that assigned it: the code goes on one level
+                    // down, and an `else`/`catch` after it is another path.
+                    level_depth = depth;
+                    if word(toks, k + 1, src).is_some_and(|w| SIBLING_WORDS.contains(&w)) {
+                        skip = Some((depth, true));
+                    }
                 }
             }
             _ => {}
         }
-        let Some(w) = word(toks, k, src) else {
+        let w = word(toks, k, src);
+        if w.is_some_and(|w| FUNCTION_WORDS.contains(&w)) {
+            break;
+        }
+        let first = w.is_some() && first_on_line(toks, k, lines);
+        let line_indent = start_of(toks, k).map(|p| lines.indent(src, p));
+        if by_indent && first {
+            let indent = line_indent.unwrap_or(0);
+            if indent < level_indent {
+                level_indent = indent;
+                if w.is_some_and(|w| SIBLING_WORDS.contains(&w)) {
+                    skip = Some((indent as i64, true));
+                }
+            }
+        }
+        if let Some((at, sibling_keeps)) = skip {
+            let back = if by_indent {
+                first && line_indent.is_some_and(|i| i as i64 <= at)
+            } else {
+                depth <= at && w.is_some()
+            };
+            let sibling = w.is_some_and(|w| SIBLING_WORDS.contains(&w));
+            if back && !(sibling_keeps && sibling) {
+                skip = None;
+            } else {
+                k += 1;
+                continue;
+            }
+        }
+        let Some(w) = w else {
             k += 1;
             continue;
         };
-        if FUNCTION_WORDS.contains(&w) {
-            break;
-        }
-        let first = first_on_line(toks, k, lines);
-        if by_indent
-            && first
-            && start_of(toks, k).is_some_and(|p| lines.indent(src, p) < base_indent)
-        {
-            left_block = true;
-        }
         if w != t.name || (k > 0 && punct(toks, k - 1) == Some('.')) {
             k += 1;
             continue;
@@ -472,34 +510,34 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
             Op::Grow { piece, call } => (piece, call),
             // `q = f"{q} AND b = 1"`, `q = q.replace(...)`: rebuilt from itself in a way
             // not followed.
-            Op::Reassign if !left_block && self_referencing(toks, k, t.name, src, lines) => {
+            Op::Reassign if self_referencing(toks, k, t.name, src, lines) => {
                 end_unknown(units);
                 return g;
             }
-            // Assigned again on some paths only (inside an `if`): on the others the
-            // query goes on, and growth after it is not followed.
+            // Assigned again on some paths only (inside an `if`): the rest of that
+            // block holds the new value; the query goes on after it.
             Op::Reassign
-                if !left_block
-                    && (depth > 0
-                        || start_of(toks, k)
-                            .is_some_and(|p| lines.indent(src, p) > base_indent)
-                        || !(first || (k > 0 && punct(toks, k - 1) == Some(';')))) =>
+                if depth > level_depth
+                    || line_indent.is_some_and(|i| i > level_indent)
+                    || !(first || (k > 0 && punct(toks, k - 1) == Some(';'))) =>
             {
-                left_block = true;
+                skip = Some((
+                    if by_indent {
+                        level_indent as i64
+                    } else {
+                        level_depth
+                    },
+                    false,
+                ));
                 k += 1;
                 continue;
             }
-            Op::Reassign if !left_block => break,
+            Op::Reassign => break,
             _ => {
                 k += 1;
                 continue;
             }
         };
-        if left_block {
-            // Grown after the block that assigned it: not followed, but never whole.
-            end_unknown(units);
-            return g;
-        }
         let pos = start_of(toks, k).unwrap_or(base_pos);
         let after_semicolon = k > 0 && punct(toks, k - 1) == Some(';');
         let (mut pu, mut e) = piece(toks, p, call, rules);
@@ -513,8 +551,8 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
             pu.extend(more);
             e = e2.max(e + 1);
         }
-        let conditional = depth > 0
-            || lines.indent(src, pos) > base_indent
+        let conditional = depth > level_depth
+            || lines.indent(src, pos) > level_indent
             || !(first || after_semicolon)
             || (lang == HostLang::Ruby && ruby_modifier(toks, e, src, lines));
         if conditional {
@@ -735,21 +773,34 @@ mod tests {
     }
 
     #[test]
-    fn growth_after_a_conditional_reassignment_is_unknown() {
-        let src = "def f(x):\n    q = \"SELECT a FROM t WHERE b = 1\"\n    if x:\n        q = \"SELECT a FROM t WHERE c = 2\"\n    q += \" AND d = 3\"\n";
+    fn growth_after_a_conditional_reassignment_goes_on() {
+        let src = "def f(x):\n    q = \"SELECT a FROM t WHERE b = 1\"\n    if x:\n        q = \"SELECT a FROM t WHERE c = 2\"\n        q += \" AND e = 4\"\n    else:\n        q += \" AND f = 5\"\n    q += \" AND d = 3\"\n";
         let toks = python::lex(src);
-        let (t, _) = run(HostLang::Python, &toks, src);
-        assert_eq!(t, "SELECT a FROM t WHERE b = 1§");
+        let (t, g) = run(HostLang::Python, &toks, src);
+        // The `if` branch holds another value; the `else` branch is this one's.
+        assert_eq!(t, "SELECT a FROM t WHERE b = 1§ AND d = 3");
+        assert_eq!(&src[g.optional[0].0.clone()], "\" AND f = 5\"");
     }
 
     #[test]
-    fn growth_after_the_block_is_unknown() {
-        let src =
-            "def f(x):\n    if x:\n        q = \"SELECT a FROM t\"\n    q += \" WHERE b = 1\"\n";
+    fn growth_after_branches_joins_each_branch() {
+        let src = "def f(x):\n    if x:\n        q = \"SELECT a FROM t WHERE b = 1\"\n    elif y:\n        q = \"SELECT a FROM u\"\n        q += \" WHERE c = 1\"\n    else:\n        q = \"SELECT a FROM t WHERE b IS NULL\"\n    q += \" LIMIT 1\"\n";
         let toks = python::lex(src);
         let (t, g) = run(HostLang::Python, &toks, src);
-        assert_eq!(t, "SELECT a FROM t§");
+        assert_eq!(t, "SELECT a FROM t WHERE b = 1 LIMIT 1");
         assert!(g.optional.is_empty());
+        let src = "String f() {\n  String q;\n  if (x) {\n    q = \"SELECT a FROM t WHERE b = 1\";\n  } else {\n    q = \"SELECT a FROM t\";\n    q += \" WHERE c = 2\";\n  }\n  q += \" LIMIT 1\";\n}\n";
+        let toks = java::lex(src);
+        let (t, _) = run(HostLang::Java, &toks, src);
+        assert_eq!(t, "SELECT a FROM t WHERE b = 1 LIMIT 1");
+    }
+
+    #[test]
+    fn a_declared_local_ends_with_its_block() {
+        let src = "func f() {\n\tif x {\n\t\tq := \"SELECT a FROM t\"\n\t\trun(q)\n\t}\n\tq += \" WHERE b = 1\"\n}\n";
+        let toks = go::lex(src);
+        let (t, _) = run(HostLang::Go, &toks, src);
+        assert_eq!(t, "SELECT a FROM t");
     }
 
     #[test]
