@@ -193,6 +193,10 @@ fn target<'a>(toks: &[Tok], start: usize, src: &'a str) -> Option<Target<'a>> {
             builder: true,
         });
     }
+    // `q = ("SELECT ..." "FROM ...")`: the parenthesized string is assigned.
+    if punct(toks, s.checked_sub(1)?) == Some('(') && punct(toks, s.checked_sub(2)?) == Some('=') {
+        s -= 1;
+    }
     if punct(toks, s.checked_sub(1)?) != Some('=') {
         return None;
     }
@@ -780,6 +784,15 @@ mod tests {
         // The `if` branch holds another value; the `else` branch is this one's.
         assert_eq!(t, "SELECT a FROM t WHERE b = 1§ AND d = 3");
         assert_eq!(&src[g.optional[0].0.clone()], "\" AND f = 5\"");
+    }
+
+    #[test]
+    fn a_parenthesized_assignment_is_followed() {
+        let src =
+            "def f(x):\n    q = (\"SELECT a \"\n         \"FROM t\")\n    q += \" WHERE b = 1\"\n";
+        let frags = crate::extract::extract_host(HostLang::Python, src);
+        let texts: Vec<&str> = frags.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, ["SELECT a FROM t WHERE b = 1"]);
     }
 
     #[test]
