@@ -439,6 +439,12 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
                         synth(&mut out, "TRUE");
                         prev_word = "TRUE".to_string();
                         prev_punct = None;
+                    } else if region == Region::Set && (up == "SET" || prev_punct == Some(',')) {
+                        // An assignment list (`SET ${assignments}`): one assignment to a
+                        // column no schema declares, so the statement parses.
+                        synth(&mut out, &format!("idxlint_hole_{} = NULL", holes.len()));
+                        prev_word = "NULL".to_string();
+                        prev_punct = None;
                     } else {
                         synth(&mut out, " ");
                     }
@@ -644,6 +650,14 @@ fn classify(
     }
     if region == Region::Returning && (up == "RETURNING" || prev_punct == Some(',')) {
         return HoleKind::Columns;
+    }
+    // `SET ${col} = ...` names a column; `SET ${assignments}` is an assignment list.
+    if region == Region::Set && (up == "SET" || prev_punct == Some(',')) {
+        return if next.starts_with('=') {
+            HoleKind::Identifier
+        } else {
+            HoleKind::Clause
+        };
     }
     if prev_word.is_empty() && prev_punct.is_none() {
         return HoleKind::Clause;
@@ -874,6 +888,10 @@ mod tests {
         assert_eq!(
             run("UPDATE t SET a = 1 RETURNING §"),
             "UPDATE t SET a = 1 RETURNING *"
+        );
+        assert_eq!(
+            run("UPDATE t SET § = 1, § WHERE id = §"),
+            "UPDATE t SET idxlint_hole_1 = 1, idxlint_hole_2 = NULL WHERE id = $1"
         );
         assert_eq!(
             run("SELECT a FROM t_§ LIMIT §"),
