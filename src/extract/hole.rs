@@ -11,9 +11,10 @@
 //! - [`HoleKind::List`]: `($N)`, a one-element parameter list (`IN %s`, `VALUES %s`).
 //! - [`HoleKind::Identifier`]: the constant it resolves to, else `idxlint_hole_N`, a name
 //!   no schema declares, so the query gets no verdict instead of a guess.
-//! - [`HoleKind::Columns`]: a select-list hole is `*` unless resolved (it never changes
-//!   which index serves the query, only whether one covers it).
-//! - [`HoleKind::Clause`]: removed (or `TRUE` where a condition must stand), and
+//! - [`HoleKind::Columns`]: a select-list or `RETURNING` hole is `*` unless resolved (it
+//!   never changes which index serves the query, only whether one covers it).
+//! - [`HoleKind::Clause`]: removed (or `TRUE` where a condition must stand, or one
+//!   assignment `idxlint_hole_N = NULL` where a `SET` list goes), and
 //!   remembered with the [`Region`] it sits in. A clause in `FROM`, `WHERE`, `ON` or
 //!   `HAVING` could add conditions idxlint cannot see ([`Hole::opens_conditions`]).
 //!
