@@ -179,6 +179,10 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
     let mut regions: Vec<Region> = vec![Region::Prefix];
     // Format placeholders seen so far (`%s`, `{}`), for positional arguments.
     let mut positional = 0usize;
+    // `INSERT INTO t (...)`: whether the last word named the table after `INTO`, and the
+    // parenthesis level of the column list being read.
+    let mut into_table = false;
+    let mut column_list: Option<usize> = None;
     // A resolved constant being copied: (hole index, end unit index).
     let mut resolving: Option<(usize, usize)> = None;
     let mut i = 0;
@@ -220,6 +224,10 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
                 }
             }
             if matches!(c, Some('\'' | '"' | '`' | '$')) {
+                // `INTO "t"`, `INTO s."t"`: a quoted table name.
+                into_table = matches!(c, Some('"' | '`'))
+                    && (prev_word.eq_ignore_ascii_case("INTO")
+                        || (prev_punct == Some('.') && into_table));
                 prev_word = "'".to_string();
                 prev_punct = None;
             }
@@ -316,7 +324,14 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             } else {
                 None
             };
-            let by_position = classify(&prev_word, prev_punct, &next_sig, region, glued);
+            let in_column_list = column_list == Some(regions.len())
+                && matches!(prev_punct, Some('(' | ','))
+                && prev_word.is_empty();
+            let by_position = if in_column_list {
+                HoleKind::Identifier
+            } else {
+                classify(&prev_word, prev_punct, &next_sig, region, glued)
+            };
             let kind = if is_interp && host_len == 0 {
                 HoleKind::Clause
             } else if optional.is_some() {
@@ -425,6 +440,7 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
                 }
                 HoleKind::Identifier => {
                     synth(&mut out, &format!("idxlint_hole_{}", holes.len()));
+                    into_table = prev_word.eq_ignore_ascii_case("INTO");
                     prev_word = "idxlint_hole".to_string();
                     prev_punct = None;
                 }
@@ -482,7 +498,13 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             for u in &units[i..j] {
                 copy1(&mut out, u);
             }
-            prev_word = chars[i..j].iter().flatten().collect();
+            let w: String = chars[i..j].iter().flatten().collect();
+            into_table = if prev_punct == Some('.') {
+                into_table
+            } else {
+                prev_word.eq_ignore_ascii_case("INTO") && !w.eq_ignore_ascii_case("SELECT")
+            };
+            prev_word = w;
             prev_punct = None;
             if let Some(r) = region_of(&prev_word.to_ascii_uppercase()) {
                 if let Some(top) = regions.last_mut() {
@@ -539,8 +561,16 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
                     }
                 }
             }
-            '(' => regions.push(Region::Other),
+            '(' => {
+                regions.push(Region::Other);
+                if into_table {
+                    column_list = Some(regions.len());
+                }
+            }
             ')' if regions.len() > 1 => {
+                if column_list == Some(regions.len()) {
+                    column_list = None;
+                }
                 regions.pop();
             }
             _ => {}
@@ -548,6 +578,9 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
         copy1(&mut out, &units[i]);
         prev_word.clear();
         prev_punct = Some(c);
+        if c != '.' {
+            into_table = false;
+        }
         i += 1;
     }
     if let Some((h, _)) = resolving {
@@ -888,6 +921,18 @@ mod tests {
         assert_eq!(
             run("UPDATE t SET a = 1 RETURNING §"),
             "UPDATE t SET a = 1 RETURNING *"
+        );
+        assert_eq!(
+            run("INSERT INTO § (a, §) VALUES (§, §)"),
+            "INSERT INTO idxlint_hole_1 (a, idxlint_hole_2) VALUES ($1, $2)"
+        );
+        assert_eq!(
+            run("INSERT INTO \"t\" (§) VALUES (§)"),
+            "INSERT INTO \"t\" (idxlint_hole_1) VALUES ($1)"
+        );
+        assert_eq!(
+            run("INSERT INTO s.t (§) SELECT (§)"),
+            "INSERT INTO s.t (idxlint_hole_1) SELECT ($1)"
         );
         assert_eq!(
             run("UPDATE t SET § = 1, § WHERE id = §"),
