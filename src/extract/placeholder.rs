@@ -671,7 +671,11 @@ fn classify(
         return HoleKind::Identifier;
     }
     if CONDITION_KEYWORDS.contains(&up) {
-        let comparison = next.starts_with(['=', '<', '>', '!']) || COMPARISON_WORDS.contains(&next);
+        // Followed by an operator (`= 1`, `->> 'k'`, `@> x`, `::int`), it is an operand.
+        let comparison = next.starts_with([
+            '=', '<', '>', '!', '-', '@', '?', '|', '&', '~', '+', '*', '/', '%', ':', '[', '^',
+            '#',
+        ]) || COMPARISON_WORDS.contains(&next);
         return if comparison {
             HoleKind::Identifier
         } else {
@@ -905,6 +909,10 @@ mod tests {
         assert_eq!(
             run("SELECT a FROM t WHERE § = 1"),
             "SELECT a FROM t WHERE idxlint_hole_1 = 1"
+        );
+        assert_eq!(
+            run("SELECT a FROM t WHERE §->>'k' = 1 AND § @> 'x'"),
+            "SELECT a FROM t WHERE idxlint_hole_1->>'k' = 1 AND idxlint_hole_2 @> 'x'"
         );
         assert_eq!(
             run("SELECT a FROM t WHERE b = 1 § ORDER BY a §"),
