@@ -667,7 +667,8 @@ fn classify(
     if (up == "IN" || up == "VALUES") && next != "(" {
         return HoleKind::List;
     }
-    if up == "BY" {
+    // `BY ${col}`, `AS ${alias}`.
+    if up == "BY" || up == "AS" {
         return HoleKind::Identifier;
     }
     if CONDITION_KEYWORDS.contains(&up) {
@@ -909,6 +910,10 @@ mod tests {
         assert_eq!(
             run("SELECT a FROM t WHERE § = 1"),
             "SELECT a FROM t WHERE idxlint_hole_1 = 1"
+        );
+        assert_eq!(
+            run("SELECT a FROM t AS § JOIN u AS § ON u.id = t.id"),
+            "SELECT a FROM t AS idxlint_hole_1 JOIN u AS idxlint_hole_2 ON u.id = t.id"
         );
         assert_eq!(
             run("SELECT a FROM t WHERE §->>'k' = 1 AND § @> 'x'"),
