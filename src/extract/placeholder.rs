@@ -514,13 +514,29 @@ pub fn rewrite_with(units: &[Unit], cx: &Context) -> Rewritten {
             i = j;
             continue;
         }
+        // `IN :ids` (a driver expanding a tuple): written as a one-element list.
+        let list = prev_word.eq_ignore_ascii_case("IN");
         let param_from = |out: &mut Vec<Out>, next: &mut usize, from: usize, to: usize| {
             let (host, host_len) = span(&units[from..to]);
+            if list {
+                out.push(Out::Synth {
+                    ch: '(',
+                    host,
+                    host_len,
+                });
+            }
             out.push(Out::Param {
                 n: *next,
                 host,
                 host_len,
             });
+            if list {
+                out.push(Out::Synth {
+                    ch: ')',
+                    host,
+                    host_len,
+                });
+            }
             *next += 1;
         };
         match c {
@@ -662,6 +678,10 @@ fn classify(
     let up = prev_word.to_ascii_uppercase();
     let up = up.as_str();
     if TABLE_KEYWORDS.contains(&up) {
+        return HoleKind::Identifier;
+    }
+    // `DROP TABLE IF EXISTS ${name}` (not `WHERE EXISTS ${subquery}`).
+    if up == "EXISTS" && !matches!(region, Region::Where | Region::Having) {
         return HoleKind::Identifier;
     }
     if (up == "IN" || up == "VALUES") && next != "(" {
@@ -878,6 +898,7 @@ mod tests {
         assert_eq!(run("data ? 'k' AND x = ?"), "data ? 'k' AND x = $1");
         assert_eq!(run("d ?| array['a'] LIMIT ?"), "d ?| array['a'] LIMIT $1");
         assert_eq!(run("x = ?2"), "x = $1");
+        assert_eq!(run("a IN ? AND b IN :ids"), "a IN ($1) AND b IN ($2)");
     }
 
     #[test]
@@ -910,6 +931,10 @@ mod tests {
         assert_eq!(
             run("SELECT a FROM t WHERE § = 1"),
             "SELECT a FROM t WHERE idxlint_hole_1 = 1"
+        );
+        assert_eq!(
+            run("DROP TABLE IF EXISTS §"),
+            "DROP TABLE IF EXISTS idxlint_hole_1"
         );
         assert_eq!(
             run("SELECT a FROM t AS § JOIN u AS § ON u.id = t.id"),
