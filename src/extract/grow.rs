@@ -2,8 +2,9 @@
 //!
 //! Input: the [`Tok`]s of one host file and a string chain that starts a query. Output:
 //! the units that code adds to the same variable afterwards, joined in source order
-//! ([`follow`]), and Go's `strings.Join([]string{...}, sep)` read as one string
-//! ([`join_call`]).
+//! ([`follow`]), and Go's `strings.Join([]string{...}, sep)`, Python's
+//! `sep.join([...])` and JS's `[...].join(sep)` with literal separators read as one string
+//! ([`join_call`], [`join_list`]).
 //!
 //! What is followed, within one function (up to the next `func`/`def`/`function`/`fn`,
 //! the end of the block that declares the variable, or [`WINDOW`] tokens):
@@ -610,6 +611,115 @@ pub fn in_order(units: &[Unit]) -> bool {
     true
 }
 
+/// List elements: each one's units and the host offset of the comma after it.
+type Elements = Vec<(Vec<Unit>, usize)>;
+
+/// The elements of a bracketed list whose first element is at `i`, up to the closing
+/// `close`: each element's units and the host offset of the comma after it; the index of
+/// the closing bracket.
+fn list_elements(
+    toks: &[Tok],
+    i: usize,
+    close: char,
+    rules: JoinRules,
+) -> Option<(Elements, usize)> {
+    let mut elems: Elements = Vec::new();
+    let mut k = i;
+    loop {
+        if punct(toks, k) == Some(close) {
+            return Some((elems, k));
+        }
+        let (u, e) = chain(toks, k, rules);
+        if e == k {
+            return None;
+        }
+        let comma = start_of(toks, e)?;
+        elems.push((u, comma));
+        match punct(toks, e) {
+            Some(',') => k = e + 1,
+            Some(c) if c == close => return Some((elems, e)),
+            _ => return None,
+        }
+        if elems.len() > format::MAX_OPERAND {
+            return None;
+        }
+    }
+}
+
+/// The value of a literal separator token.
+fn separator(t: Option<&Tok>) -> Option<String> {
+    let Some(Tok::Str(sep)) = t else {
+        return None;
+    };
+    sep.units
+        .iter()
+        .map(|u| match u {
+            Unit::Char { ch, .. } => Some(*ch),
+            Unit::Interp { .. } => None,
+        })
+        .collect()
+}
+
+/// Elements joined with the separator between them (synthetic, at each comma).
+fn joined(elems: Elements, sep: &str) -> Vec<Unit> {
+    let n = elems.len();
+    let mut units = Vec::new();
+    for (idx, (u, comma)) in elems.into_iter().enumerate() {
+        units.extend(u);
+        if idx + 1 < n {
+            units.extend(sep.chars().map(|ch| Unit::Char {
+                ch,
+                host: comma,
+                host_len: 0,
+            }));
+        }
+    }
+    units
+}
+
+/// Python's `" ".join(["SELECT ...", "FROM ..."])` whose separator is the string at `i`,
+/// and JS's `["SELECT ...", "FROM ..."].join(" ")` whose first element is: the joined
+/// units, the token after the call, and the expression's first token.
+pub fn join_list(
+    toks: &[Tok],
+    i: usize,
+    src: &str,
+    rules: JoinRules,
+) -> Option<(Vec<Unit>, usize, usize)> {
+    // Python: `sep.join([` ... `])` or `sep.join((` ... `))`.
+    if punct(toks, i + 1) == Some('.')
+        && word(toks, i + 2, src) == Some("join")
+        && punct(toks, i + 3) == Some('(')
+    {
+        let close = match punct(toks, i + 4)? {
+            '[' => ']',
+            '(' => ')',
+            _ => return None,
+        };
+        let sep = separator(toks.get(i))?;
+        let (elems, c) = list_elements(toks, i + 5, close, rules)?;
+        if elems.is_empty() || punct(toks, c + 1) != Some(')') {
+            return None;
+        }
+        return Some((joined(elems, &sep), c + 2, i));
+    }
+    // JS: `[` ... `].join(sep)`.
+    let open = i.checked_sub(1)?;
+    if punct(toks, open) != Some('[') {
+        return None;
+    }
+    let (elems, c) = list_elements(toks, i, ']', rules)?;
+    let call = punct(toks, c + 1) == Some('.')
+        && word(toks, c + 2, src) == Some("join")
+        && punct(toks, c + 3) == Some('(')
+        && punct(toks, c + 5) == Some(')');
+    if !call || elems.is_empty() {
+        return None;
+    }
+    let sep = separator(toks.get(c + 4))?;
+    Some((joined(elems, &sep), c + 6, open))
+}
+
 /// Go's `strings.Join([]string{"SELECT ...", "FROM ...", cond}, " ")` whose first element
 /// is the string at `i`: the joined units (the literal separator between elements), the
 /// token after the call, and the call's first token.
@@ -822,6 +932,28 @@ mod tests {
         let toks = go::lex(src);
         let (t, _) = run(HostLang::Go, &toks, src);
         assert_eq!(t, "SELECT a FROM t");
+    }
+
+    #[test]
+    fn python_and_js_list_joins() {
+        let src = "q = \" \".join([\"SELECT a\", \"FROM t\", cond])";
+        let toks = python::lex(src);
+        let (units, end, first) = join_list(&toks, 2, src, PLUS).expect("a join");
+        assert_eq!(text(&units), "SELECT a FROM t §");
+        assert_eq!((end, first), (toks.len(), 2));
+        let src = "const q = [\"SELECT a\", \"FROM t\"].join(\" \");";
+        let toks = crate::extract::javascript::lex(src);
+        let i = toks
+            .iter()
+            .position(|t| matches!(t, Tok::Str(_)))
+            .unwrap_or(0);
+        let (units, _, first) = join_list(&toks, i, src, PLUS).expect("a join");
+        assert_eq!(text(&units), "SELECT a FROM t");
+        assert_eq!(first, i - 1);
+        // A separator that is not a literal: not joined.
+        let src = "const q = [\"SELECT a\", \"FROM t\"].join(sep);";
+        let toks = crate::extract::javascript::lex(src);
+        assert!(join_list(&toks, i, src, PLUS).is_none());
     }
 
     #[test]

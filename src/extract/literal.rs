@@ -110,7 +110,9 @@ pub fn fragments(
             i += 1;
             continue;
         }
-        let (mut units, end, start) = match grow::join_call(&toks, i, src, rules) {
+        let joined =
+            grow::join_call(&toks, i, src, rules).or_else(|| grow::join_list(&toks, i, src, rules));
+        let (mut units, end, start) = match joined {
             Some(joined) => joined,
             None => {
                 let (units, end) = chain(&toks, i, rules);
