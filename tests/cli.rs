@@ -339,6 +339,12 @@ fn bad_config_exits_2_naming_the_file_and_the_problem() {
         ("[rules]\nparse-error = \"fatal\"\n", "found \"fatal\""),
         ("fail-on = \"sometimes\"\n", "fail-on"),
         ("dialect = 3\n", "dialect"),
+        (
+            "[naming]\ncolumns = \"plural_snake_case\"\n",
+            "naming.columns",
+        ),
+        ("[naming]\ntables = \"camel\"\n", "unknown variant `camel`"),
+        ("[naming]\nhelper = [\"h\"]\n", "unknown field `helper`"),
     ];
     for (toml, problem) in cases {
         let dir = one_bad_statement();
