@@ -6,8 +6,9 @@
 //! `sep.join([...])` and JS's `[...].join(sep)` with literal separators read as one string
 //! ([`join_call`], [`join_list`]).
 //!
-//! What is followed, within one function (up to the next `func`/`def`/`function`/`fn`,
-//! the end of the block that declares the variable, or [`WINDOW`] tokens):
+//! What is followed, within one function (up to the next `func`/`def`/`function`/`fn`
+//! declared at a lower indentation, the end of the block that declares the variable, or
+//! [`WINDOW`] tokens):
 //! - `q += piece` (Python, JS/TS, Go, Java, Ruby), `q = q + piece`, Ruby `q << piece`;
 //! - builders: `sb.append(piece)` / `.append(a).append(b)` chains (Java `StringBuilder`,
 //!   `StringBuffer`, `new StringBuilder("...")`), Go `sb.WriteString(piece)`.
@@ -437,7 +438,8 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
     let by_indent = matches!(lang, HostLang::Python | HostLang::Ruby);
     // Where the variable's value lives: the indentation (Python, Ruby) or brace depth of
     // the block that holds it. It goes down when that block ends and the code goes on.
-    let mut level_indent = lines.indent(src, base_pos);
+    let base_indent = lines.indent(src, base_pos);
+    let mut level_indent = base_indent;
     let mut level_depth: i64 = 0;
     let mut depth: i64 = 0;
     // Code on another path, or holding another value: not read until the code is back at
@@ -465,8 +467,20 @@ pub fn follow(host: &Host, start: usize, end: usize, units: &mut Vec<Unit>) -> G
             _ => {}
         }
         let w = word(toks, k, src);
+        // A function declared at a lower indentation than the assignment (the next
+        // top-level `func`, the next method's `def`) ends the search; a closure or a
+        // nested function (`sort.Slice(x, func(...) {`, `def inner():` in the body) does
+        // not: what it adds is on some paths only.
         if w.is_some_and(|w| FUNCTION_WORDS.contains(&w)) {
-            break;
+            let pos = start_of(toks, k).unwrap_or(0);
+            let line_start = lines.start(pos);
+            let declaration = (k.saturating_sub(8)..k)
+                .rev()
+                .take_while(|&j| tok_span(toks, j).is_none_or(|(s, _)| s >= line_start))
+                .all(|j| word(toks, j, src).is_some() || tok_span(toks, j).is_none());
+            if declaration && lines.indent(src, pos) < base_indent {
+                break;
+            }
         }
         let first = w.is_some() && first_on_line(toks, k, lines);
         let line_indent = start_of(toks, k).map(|p| lines.indent(src, p));
@@ -916,6 +930,14 @@ mod tests {
         let toks = java::lex(src);
         let (t, _) = run(HostLang::Java, &toks, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = 1 LIMIT 1");
+    }
+
+    #[test]
+    fn a_closure_does_not_end_the_search() {
+        let src = "func f() {\n\tq := \"SELECT a FROM t\"\n\tsort.Slice(xs, func(i, j int) bool { return i < j })\n\tq += \" WHERE b = 1\"\n\tdb.Query(q)\n}\n\nfunc g() {\n\tq += \" LIMIT 1\"\n}\n";
+        let toks = go::lex(src);
+        let (t, _) = run(HostLang::Go, &toks, src);
+        assert_eq!(t, "SELECT a FROM t WHERE b = 1");
     }
 
     #[test]
