@@ -35,6 +35,7 @@ pub mod sources;
 pub mod suggest;
 pub mod suggest_forms;
 pub mod suppress;
+pub mod timing;
 
 use config::{Config, RuleSetting};
 use diagnostic::Diagnostic;
@@ -81,6 +82,11 @@ pub struct Options {
     /// Report parse errors in application strings too (they are quiet by default: a
     /// string that looks like SQL may be a template or another dialect).
     pub app_parse_errors: bool,
+    /// Keep every statement's syntax tree between runs (the language server, which folds
+    /// the same migrations after every keystroke). Off, a one-shot run drops the trees of
+    /// queries and of big files' DDL as they are parsed and parses them again one at a
+    /// time when needed ([`parse::defer`]): memory follows the largest file.
+    pub keep_trees: bool,
 }
 
 /// Counts of what a run read.
@@ -172,6 +178,7 @@ pub(crate) fn whole_program(
     order: &[usize],
     mut skipped: Vec<Skipped>,
 ) -> (Analysis, Returned) {
+    let mut timer = timing::Timer::new();
     let dialect = options.dialect.or(config.dialect).unwrap_or_default();
     let mut sources = SourceDb::default();
     let mut stats = Stats::default();
@@ -269,6 +276,7 @@ pub(crate) fn whole_program(
     // migrations: `op.execute`/`RunSQL`/`execute` strings verbatim, `op.create_index`,
     // `AddIndex`, `add_index` as
     // the SQL they emit); other ORM DDL restates a model or a dump.
+    timer.mark("route");
     let sql_schema_len = schema_stmts.len();
     let (orm_queries, orm_unresolved) = orm_stage(
         dialect,
@@ -295,13 +303,23 @@ pub(crate) fn whole_program(
     schema_stmts.extend(rest);
 
     // 4. Model: the schema the migrations leave, then the access pattern of each query.
-    let schema = model::fold::fold_with_path(
+    timer.mark("orm");
+    // The migration steps read the trees the fold parses (once per deferred statement).
+    let mut shapes = Vec::with_capacity(safety_len);
+    let schema = model::fold::fold_visiting(
         dialect,
         &config.search_path,
         &schema_stmts,
         &mut diagnostics,
+        &mut |i, ast| {
+            if let Some(s) = schema_stmts.get(i).filter(|_| i < safety_len) {
+                shapes.push(model::migration::shape(s, ast));
+            }
+        },
     );
+    timer.mark("fold");
     let (queries, mut unresolved) = model::usage::analyze_all(&schema, &query_stmts);
+    timer.mark("usage");
     unresolved.extend(orm_unresolved);
     stats.queries.with_verdict = queries.len();
     stats.queries.no_verdict = unresolved.len();
@@ -309,8 +327,9 @@ pub(crate) fn whole_program(
         stats.queries.with_verdict + stats.queries.no_verdict + stats.queries.unparsed;
 
     // 5. Rules.
-    let steps = model::migration::steps(
+    let steps = model::migration::steps_of(
         &schema_stmts[..safety_len],
+        shapes,
         &sources,
         config.migration_runner,
     );
@@ -339,6 +358,7 @@ pub(crate) fn whole_program(
             && model::migration::is_snapshot(&f.path, &f.text))
     });
     mark_built_queries(&queries, &mut diagnostics);
+    timer.mark("rules");
 
     // 6. Suppressions, then a deterministic order.
     suppress::apply(&sources, &suppressions, &mut diagnostics, config);
@@ -363,6 +383,7 @@ pub(crate) fn whole_program(
     for v in &mut returned {
         v.sort_by_key(|s| (s.location.range.start, s.location.range.end));
     }
+    timer.mark("finish");
 
     let analysis = Analysis {
         root: root.to_path_buf(),
@@ -507,7 +528,12 @@ fn orm_stage(
         }
         for q in &file.queries {
             if let Some(frag) = orm::synthesize(q, &index, dialect) {
-                out.extend(parse::parse_fragment(dialect, FileId(i as u32), &frag));
+                out.extend(parse::parse_fragment_with(
+                    dialect,
+                    FileId(i as u32),
+                    &frag,
+                    |s| parse::defer(s, true, false),
+                ));
             } else {
                 let location = source::Location {
                     file: FileId(i as u32),
@@ -599,6 +625,7 @@ pub(crate) fn process_text(
     text: String,
     dialect: Dialect,
     naming: &extract::naming::Naming,
+    keep_trees: bool,
 ) -> FileOutput {
     // Another dialect's file, a teardown script or a verification script is not parsed.
     let parse = !matches!(
@@ -627,10 +654,16 @@ pub(crate) fn process_text(
         }
     }
     fragments.append(&mut orm_file.schema);
-    // A migration's queries are never analyzed: trim each tree as it is parsed.
+    // A migration's queries are never analyzed: trim each tree as it is parsed. Queries
+    // elsewhere, and the DDL of a big file, keep no tree until the whole-program stages
+    // parse them again one at a time: memory follows the largest file, not the repository.
+    let big = text.len() > parse::DEFER_DDL_ABOVE;
     let trim = |s: &mut Statement| {
         if c.migration {
             parse::slim_migration_statement(s);
+        }
+        if !keep_trees {
+            parse::defer(s, !c.migration, big);
         }
     };
     let statements: Vec<Statement> = fragments

@@ -513,6 +513,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let options = idxlint::Options {
                 dialect: dialect.map(Into::into),
                 app_parse_errors,
+                keep_trees: false,
             };
             let mut analysis = analyze_guarded(&root, &paths, &config, &options)?;
             // Low-confidence findings (see `model::stats`) only with --verbose.

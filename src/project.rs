@@ -54,15 +54,18 @@ impl Project {
     /// Stages 1 to 3 over `paths`, from disk (relative paths are relative to `root`).
     pub fn load(root: &Path, paths: &[PathBuf], config: &Config, options: &Options) -> Project {
         let configured = options.dialect.or(config.dialect);
+        let mut timer = crate::timing::Timer::new();
 
         // 1. Discover the files.
         let (mut candidates, skipped) = discover::discover(root, paths, config);
+        timer.mark("discover");
 
         // 2a. Read every file, in parallel.
         let texts: Vec<Result<String, String>> = candidates
             .par_iter()
             .map(|c| crate::read_source(c, config))
             .collect();
+        timer.mark("read");
 
         // 1b. What each file is to the schema; the dialect, inferred from the schema files
         // when none is configured; other dialects' files are not read.
@@ -92,6 +95,7 @@ impl Project {
         for c in &mut candidates {
             ignore_other_dialect(c, dialect);
         }
+        timer.mark("classify");
 
         // 2b-3. Extract and parse every file, in parallel; results stay in path order.
         let outputs: Vec<FileOutput> = candidates
@@ -99,10 +103,18 @@ impl Project {
             .zip(texts)
             .enumerate()
             .map(|(i, (c, text))| match text {
-                Ok(text) => crate::process_text(FileId(i as u32), c, text, dialect, &config.naming),
+                Ok(text) => crate::process_text(
+                    FileId(i as u32),
+                    c,
+                    text,
+                    dialect,
+                    &config.naming,
+                    options.keep_trees,
+                ),
                 Err(reason) => crate::unreadable(c, reason),
             })
             .collect();
+        timer.mark("extract+parse");
         let slots: Vec<Slot> = candidates
             .into_iter()
             .zip(outputs)
@@ -196,6 +208,7 @@ impl Project {
             text,
             self.dialect,
             &self.config.naming,
+            self.options.keep_trees,
         );
         true
     }
@@ -227,6 +240,7 @@ impl Project {
                 text,
                 self.dialect,
                 &self.config.naming,
+                self.options.keep_trees,
             ),
             Err(reason) => crate::unreadable(&slot.candidate, reason),
         };
@@ -255,7 +269,9 @@ impl Project {
     /// part (schema or queries) are lent to the whole-program stages and taken back; the
     /// file texts are copied into the analysis.
     pub fn analyze(&mut self) -> Analysis {
+        let mut timer = crate::timing::Timer::new();
         let plan = self.plan();
+        timer.mark("plan");
         let outputs: Vec<FileOutput> = self
             .slots
             .iter_mut()
@@ -297,7 +313,9 @@ impl Project {
 
     /// Stages 4 to 6, consuming the project (what [`crate::analyze`] does: no copies).
     pub fn into_analysis(self) -> Analysis {
+        let mut timer = crate::timing::Timer::new();
         let plan = self.plan();
+        timer.mark("plan");
         let outputs = self
             .slots
             .into_iter()
@@ -353,6 +371,7 @@ impl Project {
             String::new(),
             self.dialect,
             &self.config.naming,
+            self.options.keep_trees,
         );
         self.slots.push(Slot { candidate, output });
         self.by_path.insert(abs.to_path_buf(), i);

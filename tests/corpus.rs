@@ -222,3 +222,87 @@ fn logto() {
     let t = &s.tables["applications"];
     assert!(t.column("tenant_id").is_some_and(|c| !c.nullable));
 }
+
+/// What a run found, in a form two runs can be compared by.
+fn findings(a: &Analysis) -> Vec<String> {
+    a.diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {} {:?}",
+                a.sources.get(d.location.file).path,
+                d.location.range.start,
+                d.location.range.end,
+                d.rule,
+                d.message,
+                d.fix.as_ref().map(|f| &f.sql)
+            )
+        })
+        .collect()
+}
+
+/// A one-shot run drops the syntax trees of queries and DDL as they are parsed and parses
+/// them again one at a time (`parse::defer`); the language server keeps them. Both must
+/// give the same schema, queries and findings, on the corpus and on every fixture project
+/// (ORMs, built SQL, quoting), or dropping the trees changed a verdict.
+#[test]
+fn dropped_trees_change_nothing() {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Some(corpus) = corpus() {
+        roots.extend(["lemmy", "kratos", "logto"].map(|p| corpus.join(p)));
+    }
+    let projects = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/projects"));
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(projects)
+        .expect("fixtures/projects is readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 10, "fixture projects: {fixtures:?}");
+    roots.extend(fixtures);
+    for root in roots {
+        let run = |keep_trees: bool| {
+            analyze(
+                &root,
+                std::slice::from_ref(&root),
+                &Config::discover(&root).expect("the config loads"),
+                &Options {
+                    keep_trees,
+                    ..Options::default()
+                },
+            )
+        };
+        let (dropped, kept) = (run(false), run(true));
+        assert_eq!(
+            findings(&dropped),
+            findings(&kept),
+            "findings differ on {}",
+            root.display()
+        );
+        assert_eq!(
+            format!("{:?}", dropped.schema.tables),
+            format!("{:?}", kept.schema.tables),
+            "schema differs on {}",
+            root.display()
+        );
+        assert_eq!(
+            dropped.stats.queries,
+            kept.stats.queries,
+            "{}",
+            root.display()
+        );
+        assert_eq!(
+            dropped.stats.parsed,
+            kept.stats.parsed,
+            "{}",
+            root.display()
+        );
+        println!(
+            "{}: {} findings, {} tables, {} queries",
+            root.display(),
+            kept.diagnostics.len(),
+            kept.schema.tables.len(),
+            kept.stats.queries.total
+        );
+    }
+}

@@ -219,6 +219,9 @@ pub fn extract_host(lang: HostLang, text: &str) -> Vec<Fragment> {
 /// ([`naming`]).
 pub fn extract_host_with(lang: HostLang, text: &str, naming: &naming::Naming) -> Vec<Fragment> {
     use literal::JoinRules;
+    if !may_hold_sql(text) {
+        return Vec::new();
+    }
     let (toks, rules) = match lang {
         HostLang::Python => (
             python::lex(text),
@@ -266,9 +269,54 @@ pub fn extract_host_with(lang: HostLang, text: &str, naming: &naming::Naming) ->
     literal::fragments(lang, toks, rules, text, naming)
 }
 
+/// The cheap test before any lexing: a host file can hold an SQL string only if some
+/// statement keyword that [`sqlness`] requires at a string's start (`SELECT`, `INSERT`,
+/// `UPDATE`, `DELETE`, `REPLACE`, `CREATE`, `ALTER`, `DROP`, `TRUNCATE`; `WITH` and
+/// `EXPLAIN` are always followed by one of them) appears in it as a whole word, in any
+/// case. Most files of a repository have none and are not lexed at all.
+pub fn may_hold_sql(text: &str) -> bool {
+    static KEYWORD: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| {
+            regex::bytes::Regex::new(
+                r"(?i-u)\b(?:select|insert|update|delete|replace|create|alter|drop|truncate)\b",
+            )
+            .ok()
+        });
+    // Should the pattern ever fail to build, every file is lexed (slower, never wrong).
+    KEYWORD
+        .as_ref()
+        .is_none_or(|re| re.is_match(text.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefilter_passes_every_sql_start_and_rejects_plain_code() {
+        for sql in [
+            "q = \"SELECT id FROM t\"",
+            "db.exec(`insert into t values (1)`)",
+            "\"UPDATE\\n t SET a = 1\"",
+            "x = 'delete from t'",
+            "s = \"WITH c AS (SELECT 1) SELECT * FROM c\"",
+            "REPLACE INTO t VALUES (1)",
+            "create index i on t (a)",
+            "\"ALTER TABLE t ADD c int\"",
+            "DROP TABLE t",
+            "truncate t",
+        ] {
+            assert!(may_hold_sql(sql), "{sql}");
+        }
+        for code in [
+            "def helper(x):\n    return x + 1\n",
+            "const selected = items.filter(i => i.updated_at)",
+            "fn dropped_frames() -> usize { 0 }",
+            "",
+        ] {
+            assert!(!may_hold_sql(code), "{code}");
+        }
+    }
 
     #[test]
     fn identity_map() {

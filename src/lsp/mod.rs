@@ -124,7 +124,11 @@ impl<'a> Server<'a> {
             &root,
             std::slice::from_ref(&root),
             &config,
-            &Options::default(),
+            // Kept between keystrokes: the fold reads the same trees after every change.
+            &Options {
+                keep_trees: true,
+                ..Options::default()
+            },
         );
         let create_files = init
             .capabilities

@@ -59,6 +59,26 @@ pub fn fold_with_path(
     statements: &[Statement],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Schema {
+    fold_visiting(
+        dialect,
+        search_path,
+        statements,
+        diagnostics,
+        &mut |_, _| {},
+    )
+}
+
+/// [`fold_with_path`], handing each statement's tree to `visit` (with the statement's index)
+/// as it is folded: a statement whose tree was deferred is parsed again once, here, and a
+/// caller that needs more of the trees (the migration steps) reads them then instead of
+/// parsing again.
+pub fn fold_visiting(
+    dialect: Dialect,
+    search_path: &[String],
+    statements: &[Statement],
+    diagnostics: &mut Vec<Diagnostic>,
+    visit: &mut dyn FnMut(usize, Option<&Ast>),
+) -> Schema {
     // Folding reports nothing itself: unknown objects are ignored quietly (see the header).
     let _ = diagnostics;
     let mut schema = Schema {
@@ -68,7 +88,9 @@ pub fn fold_with_path(
     let mut names = std::collections::HashSet::new();
     let mut path = schema.search_path.clone();
     let mut file = None;
-    for stmt in statements {
+    for (i, stmt) in statements.iter().enumerate() {
+        let tree = stmt.tree();
+        visit(i, tree.as_deref());
         if file != Some(stmt.location.file) {
             file = Some(stmt.location.file);
             path.clone_from(&schema.search_path);
@@ -105,7 +127,7 @@ pub fn fold_with_path(
             }
             continue;
         }
-        if let Some(ast) = &stmt.ast {
+        if let Some(ast) = tree.as_deref() {
             f.apply(ast);
         }
     }
@@ -864,13 +886,15 @@ impl Folder<'_> {
         label: &str,
     ) -> String {
         let base = pg_object_name(relname, cols, label);
-        if !self.names.contains(&base) && !self.schema.tables.values().any(|t| t.relname == base) {
-            return base;
-        }
+        // A relation of `schema` named `n`: a table (found by its key, no scan) or an index
+        // (`index_in_schema` scans only for names some index was given). A migration of
+        // thousands of tables names an implicit index per table: no scan per name.
         let taken = |n: &str| {
-            self.schema.tables.values().any(|t| {
-                t.schema == schema && (t.relname == n || t.indexes.iter().any(|i| i.name == n))
-            })
+            self.schema
+                .tables
+                .get(&self.schema.key(schema, n))
+                .is_some_and(|t| t.schema == schema && t.relname == n)
+                || self.index_in_schema(schema, n).is_some()
         };
         if !taken(&base) {
             return base;

@@ -410,6 +410,41 @@ pub fn steps(
     sources: &SourceDb,
     configured: Option<Runner>,
 ) -> Vec<Step> {
+    let shapes = statements
+        .iter()
+        .map(|s| shape(s, s.tree().as_deref()))
+        .collect();
+    steps_of(statements, shapes, sources, configured)
+}
+
+/// What a step needs of a statement's tree, read once (see [`shape`]).
+pub struct Shape {
+    words: Vec<String>,
+    kind: StepKind,
+    table: Option<String>,
+    named: Named,
+}
+
+/// The [`Shape`] of `s`, whose tree is `ast` (`None` when it did not parse).
+pub fn shape(s: &Statement, ast: Option<&Ast>) -> Shape {
+    let words = head_words(&s.text);
+    let (kind, table) = classify(ast, s, &words);
+    Shape {
+        words,
+        kind,
+        table,
+        named: named(ast),
+    }
+}
+
+/// [`steps`], given the [`Shape`] of every statement (`shapes[i]` is `statements[i]`'s).
+pub fn steps_of(
+    statements: &[Statement],
+    shapes: Vec<Shape>,
+    sources: &SourceDb,
+    configured: Option<Runner>,
+) -> Vec<Step> {
+    let mut shapes = shapes.into_iter();
     let hyper = hypertables(statements);
     // pop keeps dialect-neutral `NNN_name.up.sql` files beside its `.postgres.`/`.autocommit.`
     // ones: in a folder that has pop files, every `.up.sql` is pop's.
@@ -452,27 +487,31 @@ pub fn steps(
                 text: &f.text,
                 abs_path: &f.abs_path,
             };
-            out.extend(file_steps(&statements[i..end], run, &hyper));
+            let file_shapes: Vec<Shape> = shapes.by_ref().take(end - i).collect();
+            out.extend(file_steps(&statements[i..end], file_shapes, run, &hyper));
+        } else {
+            shapes.by_ref().take(end - i).for_each(drop);
         }
         i = end;
     }
     out
 }
 
-fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec<Step> {
+fn file_steps(
+    stmts: &[Statement],
+    shapes: Vec<Shape>,
+    run: FileRun,
+    hyper: &HashSet<String>,
+) -> Vec<Step> {
     /// A statement's head words and what it does to which table.
-    type Classified = (Vec<String>, (StepKind, Option<String>));
-    let classified: Vec<Classified> = stmts
-        .iter()
-        .map(|s| {
-            let words = head_words(&s.text);
-            let c = classify(s, &words);
-            (words, c)
-        })
+    type Classified = (Vec<String>, (StepKind, Option<String>), Named);
+    let classified: Vec<Classified> = shapes
+        .into_iter()
+        .map(|s| (s.words, (s.kind, s.table), s.named))
         .collect();
     let counted = classified
         .iter()
-        .filter(|(w, _)| {
+        .filter(|(w, _, _)| {
             !matches!(
                 w.first().map(String::as_str),
                 Some("begin" | "commit" | "start" | "end" | "rollback" | "abort")
@@ -481,7 +520,7 @@ fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec
         .count();
     let concurrent = classified
         .iter()
-        .filter(|(_, (k, _))| {
+        .filter(|(_, (k, _), _)| {
             matches!(
                 k,
                 StepKind::CreateIndex {
@@ -496,7 +535,7 @@ fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec
     let mut created_indexes: HashSet<String> = HashSet::new();
     let mut explicit_tx = false;
     let mut out = Vec::new();
-    for (s, (words, (kind, table))) in stmts.iter().zip(classified) {
+    for (s, (words, (kind, table), named)) in stmts.iter().zip(classified) {
         let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
         match (w(0), w(1)) {
             ("begin", _) | ("start", "transaction") => explicit_tx = true,
@@ -507,18 +546,15 @@ fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec
             .runner
             .wraps(run, s.location.range.start, counted, concurrent);
         let mut table_is_new = table.as_ref().is_some_and(|t| created.contains(t));
-        match s.ast.as_deref() {
-            Some(Ast::CreateTable(ct)) => {
-                created.extend(base_name(&ct.name));
+        match named {
+            Named::Table(t) => {
+                created.extend(t);
             }
-            Some(Ast::CreateIndex(ci)) if table_is_new => {
-                created_indexes.extend(ci.name.as_ref().and_then(base_name));
+            Named::Index(i) if table_is_new => {
+                created_indexes.extend(i);
             }
-            Some(Ast::Drop { names, .. }) if matches!(kind, StepKind::DropIndex { .. }) => {
-                table_is_new = names
-                    .iter()
-                    .filter_map(base_name)
-                    .all(|n| created_indexes.contains(&n));
+            Named::Dropped(names) if matches!(kind, StepKind::DropIndex { .. }) => {
+                table_is_new = names.iter().all(|n| created_indexes.contains(n));
             }
             _ => {}
         }
@@ -560,9 +596,28 @@ fn file_steps(stmts: &[Statement], run: FileRun, hyper: &HashSet<String>) -> Vec
     out
 }
 
-fn classify(s: &Statement, words: &[String]) -> (StepKind, Option<String>) {
+/// The names a statement creates or drops, as the steps track them.
+enum Named {
+    Table(Option<String>),
+    Index(Option<String>),
+    Dropped(Vec<String>),
+    Nothing,
+}
+
+fn named(ast: Option<&Ast>) -> Named {
+    match ast {
+        Some(Ast::CreateTable(ct)) => Named::Table(base_name(&ct.name)),
+        Some(Ast::CreateIndex(ci)) => Named::Index(ci.name.as_ref().and_then(base_name)),
+        Some(Ast::Drop { names, .. }) => {
+            Named::Dropped(names.iter().filter_map(base_name).collect())
+        }
+        _ => Named::Nothing,
+    }
+}
+
+fn classify(ast: Option<&Ast>, s: &Statement, words: &[String]) -> (StepKind, Option<String>) {
     let has = |w: &str| words.iter().take(8).any(|x| x == w);
-    match s.ast.as_deref() {
+    match ast {
         Some(Ast::CreateIndex(ci)) => (
             StepKind::CreateIndex {
                 concurrently: ci.concurrently,
@@ -696,6 +751,9 @@ mod tests {
             repaired: false,
             recognized: false,
             holes: Vec::new(),
+            deferred: false,
+            dialect: crate::parse::Dialect::Postgres,
+            table_op: None,
         };
         let h = hypertables(&[
             stmt("SELECT create_hypertable('readings', 'taken_at')"),

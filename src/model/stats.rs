@@ -460,7 +460,7 @@ fn one_row_per_parent(table: &Table) -> Option<String> {
 pub fn inserted_tables(statements: &[crate::parse::Statement]) -> BTreeSet<String> {
     statements
         .iter()
-        .filter_map(|s| match s.ast.as_deref()? {
+        .filter_map(|s| match s.tree()?.as_ref() {
             sqlparser::ast::Statement::Insert(ins) => match &ins.table {
                 sqlparser::ast::TableObject::TableName(n) => n.0.last().and_then(|p| {
                     p.as_ident().map(|i| match i.quote_style {

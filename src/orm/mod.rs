@@ -324,13 +324,9 @@ pub fn superseded_by_sql(
 
 /// The lower-cased, unqualified name of the table a `CREATE TABLE` statement creates.
 pub fn created_table(stmt: &crate::parse::Statement) -> Option<String> {
-    match stmt.ast.as_deref() {
-        Some(sqlparser::ast::Statement::CreateTable(ct)) => ct
-            .name
-            .0
-            .last()
-            .map(|p| p.to_string().trim_matches(['"', '`']).to_lowercase()),
-        _ => None,
+    match stmt.table_op.as_deref()? {
+        crate::parse::TableOp::Create { written, .. } => Some(written.clone()),
+        crate::parse::TableOp::Drop(_) => None,
     }
 }
 

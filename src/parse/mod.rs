@@ -79,12 +79,111 @@ pub struct Statement {
     /// The holes of the fragment that fall in this statement; their `frag` ranges are
     /// relative to [`Statement::text`].
     pub holes: Vec<crate::extract::hole::Hole>,
+    /// The statement parsed, and its tree was dropped to save memory ([`defer`]);
+    /// [`Statement::tree`] parses it again when asked.
+    pub deferred: bool,
+    /// The dialect it was parsed under (for [`Statement::tree`]).
+    pub dialect: Dialect,
+    /// What it does to whole tables, read from the tree when parsed, so that planning
+    /// which files fold needs no second parse of a deferred statement.
+    pub table_op: Option<Box<TableOp>>,
+}
+
+/// A `CREATE TABLE` or `DROP TABLE`, by the last part of the names (see [`Statement::table_op`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableOp {
+    Create {
+        /// As PostgreSQL folds it: lower-cased unless quoted.
+        name: String,
+        /// As written, quotes trimmed, lower-cased (how ORM readers compare names).
+        written: String,
+        if_not_exists: bool,
+    },
+    /// Tables a `DROP TABLE` names, folded as PostgreSQL does.
+    Drop(Vec<String>),
+}
+
+impl TableOp {
+    fn of(ast: &sqlparser::ast::Statement) -> Option<TableOp> {
+        use sqlparser::ast::{ObjectNamePart, ObjectType, Statement as S};
+        let folded = |p: &ObjectNamePart| match p {
+            ObjectNamePart::Identifier(id) => Some(crate::model::expr::ident_name(id)),
+            ObjectNamePart::Function(_) => None,
+        };
+        match ast {
+            S::CreateTable(ct) => {
+                let last = ct.name.0.last()?;
+                Some(TableOp::Create {
+                    name: folded(last)?,
+                    written: last.to_string().trim_matches(['"', '`']).to_lowercase(),
+                    if_not_exists: ct.if_not_exists,
+                })
+            }
+            S::Drop {
+                object_type: ObjectType::Table,
+                names,
+                ..
+            } => Some(TableOp::Drop(
+                names
+                    .iter()
+                    .filter_map(|n| n.0.last().and_then(folded))
+                    .collect(),
+            )),
+            _ => None,
+        }
+    }
 }
 
 impl Statement {
     /// The statement was understood: parsed, repaired or recognized.
     pub fn understood(&self) -> bool {
-        self.ast.is_some() || self.recognized
+        self.ast.is_some() || self.recognized || self.deferred
+    }
+
+    /// The syntax tree: the one kept, or, for a [`deferred`](Statement::deferred) statement,
+    /// the same tree parsed again from its text (dropped by the caller when done, so only
+    /// the trees in use are alive).
+    pub fn tree(&self) -> Option<std::borrow::Cow<'_, sqlparser::ast::Statement>> {
+        if let Some(ast) = &self.ast {
+            return Some(std::borrow::Cow::Borrowed(ast));
+        }
+        if !self.deferred {
+            return None;
+        }
+        let d = self.dialect.sqlparser();
+        let text = params_for_dialect(self.dialect, self.fragment_kind, &self.text);
+        let parsed = if self.repaired {
+            fallback::repair(self.dialect, &text).and_then(|t| parse_one(d.as_ref(), &t).ok())
+        } else {
+            parse_one(d.as_ref(), &text).ok()
+        };
+        parsed.map(std::borrow::Cow::Owned)
+    }
+}
+
+/// Files larger than this keep no syntax tree for their DDL either (see [`defer`]): a
+/// 50 MB dump or squashed migration would otherwise hold a tree per statement, about 60
+/// times its size, until the fold.
+pub const DEFER_DDL_ABOVE: usize = 0;
+
+/// Drop the tree of a parsed statement that the whole-program stages read only once or
+/// twice, keeping what [`Statement::tree`] needs to parse it again: queries (`SELECT`,
+/// `INSERT`, `UPDATE`, `DELETE`, analyzed one at a time after the fold) when `queries`,
+/// DDL when `ddl` (the statement's file is over [`DEFER_DDL_ABOVE`]). A statement whose
+/// kind the text alone does not tell (see `crate::is_ddl_text`) keeps its tree, so
+/// routing by kind gives the same answer with or without it.
+pub fn defer(stmt: &mut Statement, queries: bool, ddl: bool) {
+    use sqlparser::ast::Statement as S;
+    let Some(ast) = stmt.ast.as_deref() else {
+        return;
+    };
+    let dml = matches!(
+        ast,
+        S::Query(_) | S::Insert(_) | S::Update(_) | S::Delete(_)
+    );
+    if (dml && queries) || (!dml && ddl && crate::is_ddl_text(stmt)) {
+        stmt.ast = None;
+        stmt.deferred = true;
     }
 }
 
@@ -144,6 +243,9 @@ pub fn parse_fragment_with(
                 error: None,
                 repaired: false,
                 recognized: false,
+                deferred: false,
+                dialect,
+                table_op: None,
                 holes: frag
                     .holes
                     .iter()
@@ -202,6 +304,7 @@ pub fn parse_fragment_with(
                     }
                 }
             }
+            stmt.table_op = stmt.ast.as_deref().and_then(TableOp::of).map(Box::new);
             each(&mut stmt);
             stmt
         })

@@ -173,45 +173,80 @@ fn result(sources: &SourceDb, prefix: &str, d: &Diagnostic, rule_index: usize) -
 
 /// The SARIF log of an analysis.
 pub fn log(analysis: &Analysis) -> Value {
-    let mut rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.name).collect();
-    let mut extra: Vec<&str> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| d.rule)
-        .filter(|r| !rule_ids.contains(r))
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    rule_ids.extend(extra);
-    let prefix = super::repo_prefix(&analysis.root);
-    let results: Vec<Value> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let index = rule_ids.iter().position(|r| *r == d.rule).unwrap_or(0);
-            result(&analysis.sources, &prefix, d, index)
-        })
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "idxlint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
-                "rules": rule_ids.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
-    })
+    serde_json::to_value(Log::new(analysis)).unwrap_or(Value::Null)
 }
 
-/// Write the SARIF log as pretty JSON.
+/// The SARIF log, serialized as it is written: each result is built and dropped in turn,
+/// so a run with many findings does not hold a JSON tree of all of them.
+#[derive(serde::Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(serde::Serialize)]
+struct Run<'a> {
+    tool: Value,
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: Results<'a>,
+}
+
+struct Results<'a> {
+    analysis: &'a Analysis,
+    rule_ids: Vec<&'static str>,
+    prefix: String,
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.analysis.diagnostics.iter().map(|d| {
+            let index = self.rule_ids.iter().position(|r| *r == d.rule).unwrap_or(0);
+            result(&self.analysis.sources, &self.prefix, d, index)
+        }))
+    }
+}
+
+impl<'a> Log<'a> {
+    fn new(analysis: &'a Analysis) -> Log<'a> {
+        let mut rule_ids: Vec<&'static str> = crate::rules::RULES.iter().map(|r| r.name).collect();
+        let mut extra: Vec<&'static str> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .filter(|r| !rule_ids.contains(r))
+            .collect();
+        extra.sort_unstable();
+        extra.dedup();
+        rule_ids.extend(extra);
+        let tool = json!({"driver": {
+            "name": "idxlint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": INFORMATION_URI,
+            "rules": rule_ids.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
+        }});
+        Log {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: [Run {
+                tool,
+                column_kind: "utf16CodeUnits",
+                results: Results {
+                    analysis,
+                    rule_ids,
+                    prefix: super::repo_prefix(&analysis.root),
+                },
+            }],
+        }
+    }
+}
+
+/// Write the SARIF log as pretty JSON, one result at a time.
 pub fn render(analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(analysis)).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &Log::new(analysis)).map_err(io::Error::other)?;
     writeln!(out)
 }
 

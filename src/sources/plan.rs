@@ -21,9 +21,8 @@
 
 use super::{Claim, Role};
 use crate::discover::FileKind;
-use crate::parse::Statement;
+use crate::parse::{Statement, TableOp};
 use crate::source::Location;
-use sqlparser::ast::{ObjectNamePart, Statement as Ast};
 use std::collections::BTreeMap;
 
 /// What the plan needs of one file.
@@ -103,14 +102,10 @@ impl Plan {
 
 /// The lower-cased, unqualified names of the tables a statement creates.
 fn created_table(stmt: &Statement) -> Option<(String, Location)> {
-    let Some(Ast::CreateTable(ct)) = stmt.ast.as_deref() else {
-        return None;
-    };
-    let name = match ct.name.0.last()? {
-        ObjectNamePart::Identifier(id) => crate::model::expr::ident_name(id),
-        ObjectNamePart::Function(_) => return None,
-    };
-    Some((name, stmt.location.clone()))
+    match stmt.table_op.as_deref()? {
+        TableOp::Create { name, .. } => Some((name.clone(), stmt.location.clone())),
+        TableOp::Drop(_) => None,
+    }
 }
 
 fn creates(stmt: &Statement) -> bool {
@@ -125,28 +120,25 @@ fn recreated(inputs: &[Input], entries: &[Entry], order: &[usize], out: &mut Vec
     let mut live: BTreeMap<String, Location> = BTreeMap::new();
     for &i in order.iter().filter(|&&i| entries[i].folds) {
         for stmt in inputs[i].statements {
-            match stmt.ast.as_deref() {
-                Some(Ast::CreateTable(ct)) if !ct.if_not_exists => {
-                    if let Some((t, loc)) = created_table(stmt) {
-                        if let Some(first) = live.insert(t.clone(), loc.clone()) {
-                            out.push(Conflict {
-                                table: t,
-                                first,
-                                second: loc,
-                                outcome: "the later definition replaces the earlier one",
-                            });
-                        }
-                    }
-                }
-                Some(Ast::Drop {
-                    object_type: sqlparser::ast::ObjectType::Table,
-                    names,
+            match stmt.table_op.as_deref() {
+                Some(TableOp::Create {
+                    name,
+                    if_not_exists: false,
                     ..
                 }) => {
+                    let loc = stmt.location.clone();
+                    if let Some(first) = live.insert(name.clone(), loc.clone()) {
+                        out.push(Conflict {
+                            table: name.clone(),
+                            first,
+                            second: loc,
+                            outcome: "the later definition replaces the earlier one",
+                        });
+                    }
+                }
+                Some(TableOp::Drop(names)) => {
                     for n in names {
-                        if let Some(ObjectNamePart::Identifier(id)) = n.0.last() {
-                            live.remove(&crate::model::expr::ident_name(id));
-                        }
+                        live.remove(n);
                     }
                 }
                 _ => {}

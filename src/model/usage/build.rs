@@ -44,7 +44,8 @@ pub fn analyze_all(schema: &Schema, statements: &[Statement]) -> (Vec<Query>, Ve
 /// The access pattern of one statement, and whether every table and column resolved.
 /// `None` when the statement is not a query (DDL, `INSERT ... VALUES`).
 pub fn analyze_statement(schema: &Schema, stmt: &Statement) -> Option<(Query, bool)> {
-    let ast = stmt.ast.as_deref()?;
+    let tree = stmt.tree()?;
+    let ast: &Ast = &tree;
     let mut b = Builder {
         schema,
         accesses: Vec::new(),
