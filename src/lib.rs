@@ -668,16 +668,17 @@ pub(crate) fn process_text(
         }
     }
     fragments.append(&mut orm_file.schema);
-    // A migration's queries are never analyzed: trim each tree as it is parsed. Queries
-    // elsewhere, and the DDL of a big file, keep no tree until the whole-program stages
-    // parse them again one at a time: memory follows the largest file, not the repository.
-    let big = text.len() > parse::DEFER_DDL_ABOVE;
+    // A migration's queries are never analyzed: trim each tree as it is parsed. Other
+    // queries and all DDL keep no tree until the whole-program stages parse them again one
+    // at a time: memory follows the largest file, not the repository. The language server
+    // keeps trees between runs, for files up to `KEEP_TREES_UP_TO` bytes.
+    let drop_trees = !keep_trees || text.len() > parse::KEEP_TREES_UP_TO;
     let trim = |s: &mut Statement| {
         if c.migration {
             parse::slim_migration_statement(s);
         }
-        if !keep_trees {
-            parse::defer(s, !c.migration, big);
+        if drop_trees {
+            parse::defer(s, !c.migration, true);
         }
     };
     let statements: Vec<Statement> = fragments
