@@ -606,7 +606,22 @@ pub(crate) fn unreadable(c: &Candidate, reason: String) -> FileOutput {
 /// to read says what the schema loses.
 pub(crate) fn read_source(c: &Candidate, config: &Config) -> Result<String, String> {
     let schema = matches!(c.kind, FileKind::Sql | FileKind::Prisma) || c.migration;
-    read_text(&c.abs_path, size_limit(c, config)).map_err(|reason| {
+    if let FileKind::Host(extract::HostLang::JavaScript | extract::HostLang::TypeScript) = c.kind {
+        if let Some(why) = bundled_name(&c.path) {
+            return Err(why);
+        }
+    }
+    let text = read_text(&c.abs_path, size_limit(c, config));
+    if let (
+        Ok(text),
+        FileKind::Host(extract::HostLang::JavaScript | extract::HostLang::TypeScript),
+    ) = (&text, c.kind)
+    {
+        if let Some(why) = minified(text) {
+            return Err(why);
+        }
+    }
+    text.map_err(|reason| {
         if schema && reason.starts_with("too large") {
             format!(
                 "schema source {}: {SCHEMA_LOST}",
@@ -654,16 +669,17 @@ pub(crate) fn process_text(
         }
     }
     fragments.append(&mut orm_file.schema);
-    // A migration's queries are never analyzed: trim each tree as it is parsed. Queries
-    // elsewhere, and the DDL of a big file, keep no tree until the whole-program stages
-    // parse them again one at a time: memory follows the largest file, not the repository.
-    let big = text.len() > parse::DEFER_DDL_ABOVE;
+    // A migration's queries are never analyzed: trim each tree as it is parsed. Other
+    // queries and all DDL keep no tree until the whole-program stages parse them again one
+    // at a time: memory follows the largest file, not the repository. The language server
+    // keeps trees between runs, for files up to `KEEP_TREES_UP_TO` bytes.
+    let drop_trees = !keep_trees || text.len() > parse::KEEP_TREES_UP_TO;
     let trim = |s: &mut Statement| {
         if c.migration {
             parse::slim_migration_statement(s);
         }
-        if !keep_trees {
-            parse::defer(s, !c.migration, big);
+        if drop_trees {
+            parse::defer(s, !c.migration, true);
         }
     };
     let statements: Vec<Statement> = fragments
@@ -701,6 +717,37 @@ pub(crate) fn process_text(
         query_source,
         orm: orm_file,
     }
+}
+
+/// Longest line of hand-written JavaScript idxlint reads; a longer one means a minified or
+/// generated file (a bundle, an inlined SVG), whose strings are not application queries
+/// and whose lexing would cost memory in proportion to its size.
+pub const MAX_SOURCE_LINE: usize = 10_000;
+
+/// Why a JavaScript file is a bundle by its name (`*.min.js`, `*.bundle.js`), if it is.
+fn bundled_name(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [".min.", ".bundle."]
+        .iter()
+        .find(|m| name.contains(*m))
+        .map(|m| {
+            format!(
+                "minified or bundled JavaScript (`{}` in its name): not application source",
+                m.trim_matches('.')
+            )
+        })
+}
+
+/// Why a JavaScript text is minified or generated (a line over [`MAX_SOURCE_LINE`]
+/// bytes), if it is.
+fn minified(text: &str) -> Option<String> {
+    let longest = text.split('\n').map(str::len).max().unwrap_or(0);
+    (longest > MAX_SOURCE_LINE).then(|| {
+        format!(
+            "minified or generated JavaScript (a line of {longest} bytes, over {MAX_SOURCE_LINE}): \
+             not application source"
+        )
+    })
 }
 
 /// Read a file as UTF-8 text, or say why not.

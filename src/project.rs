@@ -60,21 +60,33 @@ impl Project {
         let (mut candidates, skipped) = discover::discover(root, paths, config);
         timer.mark("discover");
 
-        // 2a. Read every file, in parallel.
-        let texts: Vec<Result<String, String>> = candidates
-            .par_iter()
-            .map(|c| crate::read_source(c, config))
-            .collect();
-        timer.mark("read");
-
-        // 1b. What each file is to the schema; the dialect, inferred from the schema files
-        // when none is configured; other dialects' files are not read.
+        // 2a. Read every file, in parallel, and say what it is to the schema (1b). Only the
+        // texts the dialect vote reads (schema files, `.sql` files) are kept; an application
+        // file is read again when it is extracted, so the whole repository's text is never
+        // in memory at once.
         let overrides = sources::overrides(config);
         let rules = PathRules::new(config);
-        for (c, text) in candidates.iter_mut().zip(&texts) {
-            let text = text.as_deref().unwrap_or("");
-            c.claim = classify(c, text, &rules, &overrides);
+        let read: Vec<(sources::Claim, Option<Result<String, String>>)> = candidates
+            .par_iter()
+            .map(|c| {
+                let text = crate::read_source(c, config);
+                let claim = classify(c, text.as_deref().unwrap_or(""), &rules, &overrides);
+                let votes = claim.role.is_migration()
+                    || (claim.role == Role::Application && c.kind == discover::FileKind::Sql);
+                let keep = votes || text.is_err();
+                (claim, keep.then_some(text))
+            })
+            .collect();
+        let mut texts: Vec<Option<Result<String, String>>> = Vec::with_capacity(read.len());
+        for (c, (claim, text)) in candidates.iter_mut().zip(read) {
+            c.claim = claim;
+            c.migration = c.claim.role == Role::Migration;
+            texts.push(text);
         }
+        timer.mark("read+classify");
+
+        // The dialect, inferred from the schema files when none is configured; other
+        // dialects' files are not read.
         let (dialect, dialect_reason) = match configured {
             Some(d) => (d, None),
             None => {
@@ -87,7 +99,13 @@ impl Project {
                                 || (c.claim.role == Role::Application
                                     && c.kind == discover::FileKind::Sql)
                         })
-                        .map(|(c, t)| (c.claim.named_dialect, t.as_deref().unwrap_or(""))),
+                        .map(|(c, t)| {
+                            let text = match t {
+                                Some(Ok(text)) => text.as_str(),
+                                _ => "",
+                            };
+                            (c.claim.named_dialect, text)
+                        }),
                 );
                 (d, Some(why))
             }
@@ -95,23 +113,26 @@ impl Project {
         for c in &mut candidates {
             ignore_other_dialect(c, dialect);
         }
-        timer.mark("classify");
+        timer.mark("dialect");
 
         // 2b-3. Extract and parse every file, in parallel; results stay in path order.
         let outputs: Vec<FileOutput> = candidates
             .par_iter()
             .zip(texts)
             .enumerate()
-            .map(|(i, (c, text))| match text {
-                Ok(text) => crate::process_text(
-                    FileId(i as u32),
-                    c,
-                    text,
-                    dialect,
-                    &config.naming,
-                    options.keep_trees,
-                ),
-                Err(reason) => crate::unreadable(c, reason),
+            .map(|(i, (c, text))| {
+                let text = text.unwrap_or_else(|| crate::read_source(c, config));
+                match text {
+                    Ok(text) => crate::process_text(
+                        FileId(i as u32),
+                        c,
+                        text,
+                        dialect,
+                        &config.naming,
+                        options.keep_trees,
+                    ),
+                    Err(reason) => crate::unreadable(c, reason),
+                }
             })
             .collect();
         timer.mark("extract+parse");

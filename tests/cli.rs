@@ -393,3 +393,47 @@ fn rules_and_explain() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("unknown rule `no-such-rule`"));
 }
+
+/// Minified and bundled JavaScript is skipped with its reason before it is lexed: its
+/// strings are not application queries, and lexing a 2 MB one-line bundle cost more memory
+/// than the rest of a repository. Hand-written files beside it are read.
+#[test]
+fn minified_javascript_is_skipped_with_a_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    fs::write(p.join("idxlint.toml"), "dialect = \"postgres\"\n").expect("write");
+    fs::create_dir_all(p.join("migrations")).expect("mkdir");
+    fs::create_dir_all(p.join("web")).expect("mkdir");
+    fs::write(
+        p.join("migrations/001_kites.sql"),
+        "CREATE TABLE kites (id bigint PRIMARY KEY, colour text, tail_cm int);\n",
+    )
+    .expect("write");
+    let query = "db.query(\"SELECT id FROM kites WHERE colour = $1\", [c]);";
+    fs::write(p.join("web/app.min.js"), format!("{query}\n")).expect("write");
+    fs::write(p.join("web/vendor.bundle.js"), format!("{query}\n")).expect("write");
+    let one_line = format!("var x=1;{}{query}\n", "a=a+1;".repeat(2000));
+    fs::write(p.join("web/charts.js"), one_line).expect("write");
+    fs::write(p.join("web/kites.js"), format!("{query}\n")).expect("write");
+    let out = run(idxlint().args(["check", "--verbose"]).arg(p));
+    let text = stdout(&out);
+    for (file, why) in [
+        ("web/app.min.js", "(`min` in its name)"),
+        ("web/vendor.bundle.js", "(`bundle` in its name)"),
+        ("web/charts.js", "(a line of 12"),
+    ] {
+        assert!(
+            text.contains(&format!("skipped {file}: minified or")) && text.contains(why),
+            "{file}:\n{text}"
+        );
+    }
+    let j = json(&run(idxlint().args(["check", "--format", "json"]).arg(p)));
+    let files: Vec<&str> = j["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "missing-index")
+        .filter_map(|f| f["location"]["path"].as_str())
+        .collect();
+    assert_eq!(files, ["web/kites.js"], "{j}");
+}

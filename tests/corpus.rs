@@ -260,6 +260,31 @@ fn dropped_trees_change_nothing() {
     fixtures.sort();
     assert!(fixtures.len() >= 10, "fixture projects: {fixtures:?}");
     roots.extend(fixtures);
+    // A migration over `parse::KEEP_TREES_UP_TO`, whose trees are dropped in both modes.
+    let big = tempfile::tempdir().expect("tempdir");
+    let mut sql = String::new();
+    for i in 0..3000 {
+        sql.push_str(&format!(
+            "CREATE TABLE reel_{i} (id bigint PRIMARY KEY, spool_id bigint, wound_at timestamptz);\n\
+             CREATE INDEX reel_{i}_spool ON reel_{i} (spool_id);\n\
+             INSERT INTO reel_{i} (id, spool_id) VALUES (1, 2), (2, 3);\n"
+        ));
+    }
+    assert!(sql.len() > idxlint::parse::KEEP_TREES_UP_TO);
+    std::fs::create_dir_all(big.path().join("migrations")).expect("mkdir");
+    std::fs::write(big.path().join("migrations/001_reels.sql"), sql).expect("write");
+    std::fs::write(
+        big.path().join("idxlint.toml"),
+        "[tables]\nrows = { reel_7 = 1000000, reel_2999 = 1000000 }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        big.path().join("reels.py"),
+        "cur.execute(\"SELECT id FROM reel_7 WHERE wound_at > %s\", (t,))\n\
+         cur.execute(\"SELECT id FROM reel_2999 WHERE spool_id = %s\", (s,))\n",
+    )
+    .expect("write");
+    roots.push(big.path().to_path_buf());
     for root in roots {
         let run = |keep_trees: bool| {
             analyze(

@@ -272,16 +272,18 @@ pub fn extract_host_with(lang: HostLang, text: &str, naming: &naming::Naming) ->
 /// The cheap test before any lexing: a host file can hold an SQL string only if some
 /// statement keyword that [`sqlness`] requires at a string's start (`SELECT`, `INSERT`,
 /// `UPDATE`, `DELETE`, `REPLACE`, `CREATE`, `ALTER`, `DROP`, `TRUNCATE`; `WITH` and
-/// `EXPLAIN` are always followed by one of them) appears in it as a whole word, in any
-/// case. Most files of a repository have none and are not lexed at all.
+/// `EXPLAIN` are always followed by one of them) appears in it as a whole word followed by
+/// whitespace, an escape (`SELECT\n`) or `*`, in any case. Method names (`update(`,
+/// `.create(`) do not count; most files of a repository have none and are not lexed.
 pub fn may_hold_sql(text: &str) -> bool {
-    static KEYWORD: std::sync::LazyLock<Option<regex::bytes::Regex>> =
-        std::sync::LazyLock::new(|| {
+    static KEYWORD: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(
+        || {
             regex::bytes::Regex::new(
-                r"(?i-u)\b(?:select|insert|update|delete|replace|create|alter|drop|truncate)\b",
+                r"(?i-u)\b(?:select|insert|update|delete|replace|create|alter|drop|truncate)[\s\\*]",
             )
             .ok()
-        });
+        },
+    );
     // Should the pattern ever fail to build, every file is lexed (slower, never wrong).
     KEYWORD
         .as_ref()
@@ -298,6 +300,7 @@ mod tests {
             "q = \"SELECT id FROM t\"",
             "db.exec(`insert into t values (1)`)",
             "\"UPDATE\\n t SET a = 1\"",
+            "\"SELECT*FROM t\"",
             "x = 'delete from t'",
             "s = \"WITH c AS (SELECT 1) SELECT * FROM c\"",
             "REPLACE INTO t VALUES (1)",
@@ -311,6 +314,7 @@ mod tests {
         for code in [
             "def helper(x):\n    return x + 1\n",
             "const selected = items.filter(i => i.updated_at)",
+            "store.update(item); api.create({ id }); cache.delete(key)",
             "fn dropped_frames() -> usize { 0 }",
             "",
         ] {

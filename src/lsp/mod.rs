@@ -350,10 +350,13 @@ impl<'a> Server<'a> {
             };
             batches.push((uri.clone(), diagnostics, doc.version));
         }
-        self.analysis = Some(analysis);
+        // The previous analysis is dropped after publishing: freeing it is not on the path
+        // from the change to the diagnostics.
+        let previous = self.analysis.replace(analysis);
         for (uri, diagnostics, version) in batches {
             self.publish(uri, diagnostics, version)?;
         }
+        drop(previous);
         Ok(())
     }
 

@@ -161,15 +161,15 @@ impl Statement {
     }
 }
 
-/// Files larger than this keep no syntax tree for their DDL either (see [`defer`]): a
-/// 50 MB dump or squashed migration would otherwise hold a tree per statement, about 60
-/// times its size, until the fold.
-pub const DEFER_DDL_ABOVE: usize = 0;
+/// Files larger than this keep no syntax tree even where trees are kept between runs (the
+/// language server, `Options::keep_trees`): a 50 MB dump or squashed migration would hold a
+/// tree per statement, about 60 times its size.
+pub const KEEP_TREES_UP_TO: usize = 512 * 1024;
 
 /// Drop the tree of a parsed statement that the whole-program stages read only once or
 /// twice, keeping what [`Statement::tree`] needs to parse it again: queries (`SELECT`,
 /// `INSERT`, `UPDATE`, `DELETE`, analyzed one at a time after the fold) when `queries`,
-/// DDL when `ddl` (the statement's file is over [`DEFER_DDL_ABOVE`]). A statement whose
+/// DDL when `ddl`. A statement whose
 /// kind the text alone does not tell (see `crate::is_ddl_text`) keeps its tree, so
 /// routing by kind gives the same answer with or without it.
 pub fn defer(stmt: &mut Statement, queries: bool, ddl: bool) {
