@@ -112,6 +112,11 @@ pub struct TableHints {
     /// Row estimates per table; they override every other size hint.
     #[serde(default)]
     pub rows: BTreeMap<String, f64>,
+    /// Columns every query on a table that has them is filtered by with an equality the
+    /// query text does not show: a row-level security policy (`USING (tenant_id =
+    /// current_setting(...))`) or a tenant scope the data layer adds.
+    #[serde(default, rename = "scoped-by")]
+    pub scoped_by: Vec<String>,
 }
 
 /// A rule's configured state.

@@ -317,6 +317,13 @@ pub(crate) fn whole_program(
             }
         },
     );
+    let mut schema = schema;
+    schema.scoped_by = config
+        .tables
+        .scoped_by
+        .iter()
+        .map(|c| c.to_lowercase())
+        .collect();
     timer.mark("fold");
     let (queries, mut unresolved) = model::usage::analyze_all(&schema, &query_stmts);
     timer.mark("usage");

@@ -437,3 +437,63 @@ fn minified_javascript_is_skipped_with_a_reason() {
         .collect();
     assert_eq!(files, ["web/kites.js"], "{j}");
 }
+
+/// `[tables] scoped-by`: a multi-tenant schema whose row-level security policy adds
+/// `tenant_id = ...` to every query (the policy is written by a template idxlint cannot
+/// read). With the column listed, an index led by `tenant_id` serves the table's queries
+/// (an index condition on the tenant), and a suggested index holds `tenant_id`; without it,
+/// every query is a scan.
+#[test]
+fn scoped_by_columns_join_every_query() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    fs::create_dir_all(p.join("migrations")).expect("mkdir");
+    fs::write(
+        p.join("migrations/001_hives.sql"),
+        "CREATE TABLE hives (id bigint PRIMARY KEY, tenant_id text NOT NULL, \
+         apiary text NOT NULL, queen_seen_at timestamptz);\n\
+         CREATE INDEX hives_tenant_apiary ON hives (tenant_id, apiary);\n\
+         CREATE TABLE combs (id bigint PRIMARY KEY, tenant_id text NOT NULL, frame int);\n",
+    )
+    .expect("write");
+    fs::write(
+        p.join("hives.py"),
+        "cur.execute(\"SELECT id FROM hives WHERE apiary = %s\", (a,))\n\
+         cur.execute(\"SELECT id FROM hives WHERE queen_seen_at < %s\", (t,))\n\
+         cur.execute(\"SELECT id FROM combs WHERE frame = %s\", (f,))\n",
+    )
+    .expect("write");
+    let findings = |config: &str| {
+        fs::write(
+            p.join("idxlint.toml"),
+            format!("dialect = \"postgres\"\n[tables]\nlarge = [\"hives\", \"combs\"]\n{config}"),
+        )
+        .expect("write");
+        let j = json(&run(idxlint().args(["check", "--format", "json"]).arg(p)));
+        j["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["location"]["path"] == "hives.py")
+            .map(|f| {
+                format!(
+                    "{}:{} {}",
+                    f["location"]["start"]["line"],
+                    f["rule"].as_str().unwrap_or(""),
+                    f["fix"]["sql"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let plain = findings("");
+    assert_eq!(plain.len(), 3, "{plain:?}");
+    assert!(plain[2].ends_with("ON combs (frame);"), "{plain:?}");
+    let scoped = findings("scoped-by = [\"tenant_id\"]\n");
+    assert_eq!(scoped.len(), 1, "{scoped:?}");
+    assert!(
+        scoped[0].starts_with("3:missing-index")
+            && scoped[0].contains("tenant_id")
+            && scoped[0].contains("frame"),
+        "{scoped:?}"
+    );
+}

@@ -24,6 +24,9 @@ pub struct Schema {
     /// The schemas an unqualified name in a query is looked up in, in order. Empty means
     /// the default (`public` for PostgreSQL, the unqualified namespace otherwise).
     pub search_path: Vec<String>,
+    /// Columns every query is implicitly filtered by with an equality on tables that have
+    /// them (`[tables] scoped-by`: row-level security, a tenant scope), lower-cased.
+    pub scoped_by: Vec<String>,
     /// Names of enum types (`CREATE TYPE mood AS ENUM (...)`), lower-cased.
     pub enum_types: BTreeSet<String>,
     /// `(table, column)` -> how many values a `CHECK (column IN (...))` allows.

@@ -41,6 +41,35 @@ pub fn analyze_all(schema: &Schema, statements: &[Statement]) -> (Vec<Query>, Ve
     (resolved, unresolved)
 }
 
+/// The equality a scope column (`Schema::scoped_by`) adds to every access of a table that
+/// has the column, unless the query already constrains it with an equality: PostgreSQL
+/// adds a row-level security policy's condition to the query, and it is an index
+/// condition like any other.
+fn add_scope_filters(schema: &Schema, accesses: &mut [TableAccess]) {
+    if schema.scoped_by.is_empty() {
+        return;
+    }
+    for a in accesses {
+        let Some(table) = schema.tables.get(&a.table) else {
+            continue;
+        };
+        for col in &schema.scoped_by {
+            let has_column = table.columns.iter().any(|c| &c.name == col);
+            let constrained = a
+                .filters
+                .iter()
+                .any(|f| f.is_equality() && f.target.as_column() == Some(col.as_str()));
+            if has_column && !constrained {
+                a.filters.push(Filter {
+                    target: KeyExpr::Column(col.clone()),
+                    op: FilterOp::Eq(None),
+                    text: format!("{col} = ? /* scoped-by */"),
+                });
+            }
+        }
+    }
+}
+
 /// The access pattern of one statement, and whether every table and column resolved.
 /// `None` when the statement is not a query (DDL, `INSERT ... VALUES`).
 pub fn analyze_statement(schema: &Schema, stmt: &Statement) -> Option<(Query, bool)> {
@@ -107,6 +136,7 @@ pub fn analyze_statement(schema: &Schema, stmt: &Statement) -> Option<(Query, bo
     }
     let ok = !b.unresolved && b.accesses.iter().all(|a| a.unknown_columns.is_empty());
     let mut accesses = b.accesses;
+    add_scope_filters(schema, &mut accesses);
     super::equivalence::propagate(&mut accesses);
     let (partial, no_verdict) = built_query_verdict(&stmt.holes);
     Some((
