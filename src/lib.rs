@@ -640,15 +640,28 @@ pub(crate) fn read_source(c: &Candidate, config: &Config) -> Result<String, Stri
     })
 }
 
+/// What the per-file stages need besides the file: the same for every file of a run.
+#[derive(Clone, Copy)]
+pub(crate) struct FileStage<'a> {
+    pub(crate) dialect: Dialect,
+    /// `[naming]` of the config (names code derives from schema objects).
+    pub(crate) naming: &'a extract::naming::Naming,
+    /// See [`Options::keep_trees`].
+    pub(crate) keep_trees: bool,
+}
+
 /// Stages 2 and 3 for one file's text (read from disk, or an editor's unsaved buffer).
 pub(crate) fn process_text(
     id: FileId,
     c: &Candidate,
     text: String,
-    dialect: Dialect,
-    naming: &extract::naming::Naming,
-    keep_trees: bool,
+    stage: FileStage,
 ) -> FileOutput {
+    let FileStage {
+        dialect,
+        naming,
+        keep_trees,
+    } = stage;
     // Another dialect's file, a teardown script or a verification script is not parsed.
     let parse = !matches!(
         c.claim.role,

@@ -127,9 +127,11 @@ impl Project {
                         FileId(i as u32),
                         c,
                         text,
-                        dialect,
-                        &config.naming,
-                        options.keep_trees,
+                        crate::FileStage {
+                            dialect,
+                            naming: &config.naming,
+                            keep_trees: options.keep_trees,
+                        },
                     ),
                     Err(reason) => crate::unreadable(c, reason),
                 }
@@ -220,17 +222,15 @@ impl Project {
                 None => return false,
             },
         };
+        let stage = crate::FileStage {
+            dialect: self.dialect,
+            naming: &self.config.naming,
+            keep_trees: self.options.keep_trees,
+        };
         let slot = &mut self.slots[i];
         slot.candidate.claim = classify(&slot.candidate, &text, &self.rules, &self.overrides);
         ignore_other_dialect(&mut slot.candidate, self.dialect);
-        slot.output = crate::process_text(
-            FileId(i as u32),
-            &slot.candidate,
-            text,
-            self.dialect,
-            &self.config.naming,
-            self.options.keep_trees,
-        );
+        slot.output = crate::process_text(FileId(i as u32), &slot.candidate, text, stage);
         true
     }
 
@@ -246,6 +246,11 @@ impl Project {
         } else {
             Ok(String::new())
         };
+        let stage = crate::FileStage {
+            dialect: self.dialect,
+            naming: &self.config.naming,
+            keep_trees: self.options.keep_trees,
+        };
         let slot = &mut self.slots[i];
         slot.candidate.claim = classify(
             &slot.candidate,
@@ -255,14 +260,7 @@ impl Project {
         );
         ignore_other_dialect(&mut slot.candidate, self.dialect);
         slot.output = match text {
-            Ok(text) => crate::process_text(
-                FileId(i as u32),
-                &slot.candidate,
-                text,
-                self.dialect,
-                &self.config.naming,
-                self.options.keep_trees,
-            ),
+            Ok(text) => crate::process_text(FileId(i as u32), &slot.candidate, text, stage),
             Err(reason) => crate::unreadable(&slot.candidate, reason),
         };
     }
@@ -386,14 +384,12 @@ impl Project {
         candidate.claim = classify(&candidate, "", &self.rules, &self.overrides);
         ignore_other_dialect(&mut candidate, self.dialect);
         let i = self.slots.len();
-        let output = crate::process_text(
-            FileId(i as u32),
-            &candidate,
-            String::new(),
-            self.dialect,
-            &self.config.naming,
-            self.options.keep_trees,
-        );
+        let stage = crate::FileStage {
+            dialect: self.dialect,
+            naming: &self.config.naming,
+            keep_trees: self.options.keep_trees,
+        };
+        let output = crate::process_text(FileId(i as u32), &candidate, String::new(), stage);
         self.slots.push(Slot { candidate, output });
         self.by_path.insert(abs.to_path_buf(), i);
         let slots = &self.slots;
