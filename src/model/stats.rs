@@ -460,6 +460,8 @@ fn one_row_per_parent(table: &Table) -> Option<String> {
 pub fn inserted_tables(statements: &[crate::parse::Statement]) -> BTreeSet<String> {
     statements
         .iter()
+        // Only an `INSERT` is parsed again (a deferred query's tree is gone).
+        .filter(|s| s.ast.is_some() || s.kind().starts_with("INSERT"))
         .filter_map(|s| match s.tree()?.as_ref() {
             sqlparser::ast::Statement::Insert(ins) => match &ins.table {
                 sqlparser::ast::TableObject::TableName(n) => n.0.last().and_then(|p| {
