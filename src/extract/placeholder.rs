@@ -657,6 +657,11 @@ fn next_significant(chars: &[Option<char>], from: usize) -> String {
         } else {
             if w.is_empty() {
                 w.push(c);
+                // A comment opener is two characters (`--`, `/*`): keep both.
+                let second = chars.get(j + 1).copied().flatten();
+                if let ('-', Some('-')) | ('/', Some('*')) = (c, second) {
+                    w.extend(second);
+                }
             }
             break;
         }
@@ -692,11 +697,15 @@ fn classify(
         return HoleKind::Identifier;
     }
     if CONDITION_KEYWORDS.contains(&up) {
-        // Followed by an operator (`= 1`, `->> 'k'`, `@> x`, `::int`), it is an operand.
-        let comparison = next.starts_with([
-            '=', '<', '>', '!', '-', '@', '?', '|', '&', '~', '+', '*', '/', '%', ':', '[', '^',
-            '#',
-        ]) || COMPARISON_WORDS.contains(&next);
+        // Followed by an operator (`= 1`, `->> 'k'`, `@> x`, `::int`), it is an operand; a
+        // comment (`-- ...`, `/* ... */`) is not an operator.
+        let comment = next.starts_with("--") || next.starts_with("/*");
+        let comparison = (!comment
+            && next.starts_with([
+                '=', '<', '>', '!', '-', '@', '?', '|', '&', '~', '+', '*', '/', '%', ':', '[',
+                '^', '#',
+            ]))
+            || COMPARISON_WORDS.contains(&next);
         return if comparison {
             HoleKind::Identifier
         } else {
@@ -943,6 +952,15 @@ mod tests {
         assert_eq!(
             run("SELECT a FROM t WHERE §->>'k' = 1 AND § @> 'x'"),
             "SELECT a FROM t WHERE idxlint_hole_1->>'k' = 1 AND idxlint_hole_2 @> 'x'"
+        );
+        // A comment after a condition hole does not make it an operand; `- 1` does.
+        assert_eq!(
+            run("SELECT a FROM t WHERE § -- filters\n ORDER BY a"),
+            "SELECT a FROM t WHERE TRUE -- filters\n ORDER BY a"
+        );
+        assert_eq!(
+            run("SELECT a FROM t WHERE § - 1 > 0"),
+            "SELECT a FROM t WHERE idxlint_hole_1 - 1 > 0"
         );
         assert_eq!(
             run("SELECT a FROM t WHERE b = 1 § ORDER BY a §"),
