@@ -835,6 +835,18 @@ mod tests {
         plus: true,
     };
 
+    /// [`run`] over `src` lexed as `lang`.
+    fn grown(lang: HostLang, src: &str) -> (String, Growth) {
+        let toks = match lang {
+            HostLang::Python => python::lex(src),
+            HostLang::Go => go::lex(src),
+            HostLang::Java => java::lex(src),
+            HostLang::Ruby => crate::extract::ruby::lex(src),
+            _ => crate::extract::javascript::lex(src),
+        };
+        run(lang, &toks, src)
+    }
+
     fn run(lang: HostLang, toks: &[Tok], src: &str) -> (String, Growth) {
         let i = toks
             .iter()
@@ -855,8 +867,7 @@ mod tests {
     #[test]
     fn straight_and_conditional_go() {
         let src = "func f() {\n\tq := \"SELECT a\"\n\tq += \" FROM t\"\n\tif x {\n\t\tq += \" AND b = 1\"\n\t}\n\tq += \" ORDER BY a\"\n}\n";
-        let toks = go::lex(src);
-        let (t, g) = run(HostLang::Go, &toks, src);
+        let (t, g) = grown(HostLang::Go, src);
         assert_eq!(t, "SELECT a FROM t§ ORDER BY a");
         assert_eq!(g.optional.len(), 1);
         assert_eq!(&src[g.optional[0].0.clone()], "\" AND b = 1\"");
@@ -865,8 +876,7 @@ mod tests {
     #[test]
     fn python_indentation_and_one_line_if() {
         let src = "def f(x):\n    q = \"SELECT a FROM t\"\n    if x: q += \" WHERE b = 1\"\n    q += \" LIMIT 5\"\n";
-        let toks = python::lex(src);
-        let (t, g) = run(HostLang::Python, &toks, src);
+        let (t, g) = grown(HostLang::Python, src);
         assert_eq!(t, "SELECT a FROM t§ LIMIT 5");
         assert_eq!(g.optional.len(), 1);
     }
@@ -874,8 +884,7 @@ mod tests {
     #[test]
     fn java_builder_chain_and_statements() {
         let src = "void f() {\n  StringBuilder sb = new StringBuilder(\"SELECT a\");\n  sb.append(\" FROM t\").append(\" WHERE b = ?\");\n  for (String c : cs) sb.append(\" AND c = ?\");\n  sb.append(\" ORDER BY a\");\n}\n";
-        let toks = java::lex(src);
-        let (t, g) = run(HostLang::Java, &toks, src);
+        let (t, g) = grown(HostLang::Java, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = ?§ ORDER BY a");
         assert_eq!(g.optional.len(), 1);
     }
@@ -883,28 +892,24 @@ mod tests {
     #[test]
     fn a_builder_handed_to_other_code_ends_unknown() {
         let src = "func f() {\n\tvar b strings.Builder\n\tb.WriteString(\"SELECT a FROM t\")\n\tdb.Query(b.String())\n\tfmt.Fprintf(&b, \" WHERE %s\", c)\n}\n";
-        let toks = go::lex(src);
-        let (t, _) = run(HostLang::Go, &toks, src);
+        let (t, _) = grown(HostLang::Go, src);
         assert_eq!(t, "SELECT a FROM t§");
         let src = "void f() {\n  StringBuilder sb = new StringBuilder(\"SELECT a FROM t\");\n  run(sb.toString());\n  addFilters(sb);\n}\n";
-        let toks = java::lex(src);
-        let (t, _) = run(HostLang::Java, &toks, src);
+        let (t, _) = grown(HostLang::Java, src);
         assert_eq!(t, "SELECT a FROM t§");
     }
 
     #[test]
     fn a_query_rebuilt_from_itself_ends_unknown() {
         let src = "def f(x):\n    q = \"SELECT a FROM t WHERE b = 1\"\n    if x:\n        q = f\"{q} AND c = 2\"\n    run(q)\n";
-        let toks = python::lex(src);
-        let (t, _) = run(HostLang::Python, &toks, src);
+        let (t, _) = grown(HostLang::Python, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = 1§");
     }
 
     #[test]
     fn growth_after_a_conditional_reassignment_goes_on() {
         let src = "def f(x):\n    q = \"SELECT a FROM t WHERE b = 1\"\n    if x:\n        q = \"SELECT a FROM t WHERE c = 2\"\n        q += \" AND e = 4\"\n    else:\n        q += \" AND f = 5\"\n    q += \" AND d = 3\"\n";
-        let toks = python::lex(src);
-        let (t, g) = run(HostLang::Python, &toks, src);
+        let (t, g) = grown(HostLang::Python, src);
         // The `if` branch holds another value; the `else` branch is this one's.
         assert_eq!(t, "SELECT a FROM t WHERE b = 1§ AND d = 3");
         assert_eq!(&src[g.optional[0].0.clone()], "\" AND f = 5\"");
@@ -922,37 +927,32 @@ mod tests {
     #[test]
     fn growth_after_branches_joins_each_branch() {
         let src = "def f(x):\n    if x:\n        q = \"SELECT a FROM t WHERE b = 1\"\n    elif y:\n        q = \"SELECT a FROM u\"\n        q += \" WHERE c = 1\"\n    else:\n        q = \"SELECT a FROM t WHERE b IS NULL\"\n    q += \" LIMIT 1\"\n";
-        let toks = python::lex(src);
-        let (t, g) = run(HostLang::Python, &toks, src);
+        let (t, g) = grown(HostLang::Python, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = 1 LIMIT 1");
         assert!(g.optional.is_empty());
         let src = "String f() {\n  String q;\n  if (x) {\n    q = \"SELECT a FROM t WHERE b = 1\";\n  } else {\n    q = \"SELECT a FROM t\";\n    q += \" WHERE c = 2\";\n  }\n  q += \" LIMIT 1\";\n}\n";
-        let toks = java::lex(src);
-        let (t, _) = run(HostLang::Java, &toks, src);
+        let (t, _) = grown(HostLang::Java, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = 1 LIMIT 1");
     }
 
     #[test]
     fn a_closure_does_not_end_the_search() {
         let src = "func f() {\n\tq := \"SELECT a FROM t\"\n\tsort.Slice(xs, func(i, j int) bool { return i < j })\n\tq += \" WHERE b = 1\"\n\tdb.Query(q)\n}\n\nfunc g() {\n\tq += \" LIMIT 1\"\n}\n";
-        let toks = go::lex(src);
-        let (t, _) = run(HostLang::Go, &toks, src);
+        let (t, _) = grown(HostLang::Go, src);
         assert_eq!(t, "SELECT a FROM t WHERE b = 1");
     }
 
     #[test]
     fn a_declared_local_ends_with_its_block() {
         let src = "func f() {\n\tif x {\n\t\tq := \"SELECT a FROM t\"\n\t\trun(q)\n\t}\n\tq += \" WHERE b = 1\"\n}\n";
-        let toks = go::lex(src);
-        let (t, _) = run(HostLang::Go, &toks, src);
+        let (t, _) = grown(HostLang::Go, src);
         assert_eq!(t, "SELECT a FROM t");
     }
 
     #[test]
     fn a_reassignment_stops_and_another_function_is_not_followed() {
         let src = "func f() {\n\tq := \"SELECT a FROM t\"\n\tq = \"SELECT b FROM t\"\n\tq += \" LIMIT 1\"\n}\nfunc g() {\n\tq := \"\"\n\tq += \"x\"\n}\n";
-        let toks = go::lex(src);
-        let (t, _) = run(HostLang::Go, &toks, src);
+        let (t, _) = grown(HostLang::Go, src);
         assert_eq!(t, "SELECT a FROM t");
     }
 
